@@ -1,0 +1,33 @@
+//! The ledger's wire format and its rules: how one entry is encoded and hashed, how entries of
+//! a site's series chain together, how checkpoints are signed, how site keys are kept and
+//! rotated, how an export is sealed, and how all of it is verified.
+//!
+//! This crate is the only place that knows the bytes of an entry. It does no database IO and
+//! reads no clock: callers pass time in. It is not the place for domain events (they live in
+//! `gapura-domain`) nor for storage (`gapura-store`).
+
+mod checkpoint;
+mod entry;
+mod key;
+pub mod segment;
+mod verify;
+
+pub use checkpoint::{Checkpoint, CheckpointError};
+pub use entry::{
+    ActorId, DecodeError, Entry, EntryDraft, EventType, Hash, SiteId, TimeZoneName, ValueError,
+    ENTRY_BYTES_MAX, ENTRY_FORMAT_VERSION,
+};
+pub use key::{KeyError, PublicKey, SiteKey};
+pub use verify::{
+    KeyRotated, LedgerVerifier, SeriesHead, SeriesOpened, SeriesSummary, TrustedKeys, VerifyFailure,
+    VerifyProblem, VerifySummary, EVENT_KEY_ROTATED, EVENT_SERIES_OPENED,
+};
+
+/// Canonical JSON for event bodies: object keys sorted, no insignificant white space.
+///
+/// `serde_json::Value` keeps objects in a `BTreeMap` (the crate is built without
+/// `preserve_order`), so serialising a `Value` yields sorted keys.
+pub fn canonical_json<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, serde_json::Error> {
+    let value = serde_json::to_value(value)?;
+    serde_json::to_vec(&value)
+}
