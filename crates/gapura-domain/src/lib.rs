@@ -1,0 +1,16 @@
+//! Gapura's domain: value types and the events that change the system's state, with their
+//! stable names, schema versions and upcasts from older versions.
+//!
+//! Pure: no IO, no clock, no SQL. Storage applies these events to projections
+//! (`gapura-store`); the ledger's own events (series opened, key rotated) belong to
+//! `gapura-ledger`, not here.
+
+pub mod demo;
+mod event;
+mod reference;
+
+pub use event::{Decoded, Event, EventError, EventName, ServicePointRegisteredV1};
+pub use reference::{
+    indonesian_province_time_zone, AuthorityCode, CountryCode, ServicePoint, ServicePointCode,
+    ServicePointKind, ValueError,
+};

@@ -1,0 +1,211 @@
+//! Reference data: service points, countries and travel-ban authorities.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// A reference value that does not have its required form.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ValueError {
+    /// Service point codes are 1 to 16 characters of `A-Z`, `0-9` and `-`.
+    #[error("service point code {0:?} must be 1 to 16 characters of A-Z, 0-9 and '-'")]
+    ServicePointCode(String),
+    /// Country codes are three letters A-Z (ICAO 9303 / ISO 3166-1 alpha-3).
+    #[error("country code {0:?} must be three capital letters")]
+    CountryCode(String),
+    /// Authority codes are 1 to 24 characters of `A-Z`, `0-9` and `-`.
+    #[error("authority code {0:?} must be 1 to 24 characters of A-Z, 0-9 and '-'")]
+    AuthorityCode(String),
+    /// A service point kind outside the known list.
+    #[error("service point kind {0:?} is not one of regional_office, immigration_office, airport, seaport, land_crossing, detention_house, mission_abroad")]
+    ServicePointKind(String),
+    /// A required text is empty or longer than its limit.
+    #[error("{field} must be 1 to {max} characters")]
+    Text { field: &'static str, max: usize },
+}
+
+/// The longest name of a service point, country or authority, in characters.
+pub const NAME_CHARS_MAX: usize = 160;
+
+fn code_ok(s: &str, max: usize) -> bool {
+    (1..=max).contains(&s.len())
+        && s.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
+}
+
+macro_rules! code_newtype {
+    ($(#[$doc:meta])* $name:ident, $check:expr, $err:path) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name(String);
+        impl $name {
+            pub fn parse(s: &str) -> Result<Self, ValueError> {
+                let ok: fn(&str) -> bool = $check;
+                if ok(s) { Ok(Self(s.to_owned())) } else { Err($err(s.to_owned())) }
+            }
+            pub fn as_str(&self) -> &str { &self.0 }
+        }
+        impl TryFrom<String> for $name {
+            type Error = ValueError;
+            fn try_from(s: String) -> Result<Self, ValueError> { Self::parse(&s) }
+        }
+        impl From<$name> for String {
+            fn from(v: $name) -> String { v.0 }
+        }
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(&self.0) }
+        }
+    };
+}
+
+code_newtype!(
+    /// A service point's stable code, e.g. `TPI-CGK`.
+    ServicePointCode,
+    |s| code_ok(s, 16),
+    ValueError::ServicePointCode
+);
+code_newtype!(
+    /// A three-letter country code.
+    CountryCode,
+    |s| s.len() == 3 && s.chars().all(|c| c.is_ascii_uppercase()),
+    ValueError::CountryCode
+);
+code_newtype!(
+    /// A travel-ban authority's code, e.g. `KPK`.
+    AuthorityCode,
+    |s| code_ok(s, 24),
+    ValueError::AuthorityCode
+);
+
+/// The kinds of service point the immigration service runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ServicePointKind {
+    RegionalOffice,
+    ImmigrationOffice,
+    Airport,
+    Seaport,
+    LandCrossing,
+    DetentionHouse,
+    MissionAbroad,
+}
+
+impl ServicePointKind {
+    pub const ALL: [ServicePointKind; 7] = [
+        Self::RegionalOffice,
+        Self::ImmigrationOffice,
+        Self::Airport,
+        Self::Seaport,
+        Self::LandCrossing,
+        Self::DetentionHouse,
+        Self::MissionAbroad,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::RegionalOffice => "regional_office",
+            Self::ImmigrationOffice => "immigration_office",
+            Self::Airport => "airport",
+            Self::Seaport => "seaport",
+            Self::LandCrossing => "land_crossing",
+            Self::DetentionHouse => "detention_house",
+            Self::MissionAbroad => "mission_abroad",
+        }
+    }
+    pub fn parse(s: &str) -> Result<Self, ValueError> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| ValueError::ServicePointKind(s.to_owned()))
+    }
+    /// A border crossing point: where crossings are recorded.
+    pub fn is_border_crossing(self) -> bool {
+        matches!(self, Self::Airport | Self::Seaport | Self::LandCrossing)
+    }
+}
+
+/// A service point as registered (event `service_point.registered`, version 2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServicePoint {
+    pub code: ServicePointCode,
+    pub name: String,
+    pub kind: ServicePointKind,
+    /// The regional office a domestic point reports to.
+    pub parent_code: Option<ServicePointCode>,
+    /// Indonesian province, or the host country for a mission abroad.
+    pub province: String,
+    pub city: Option<String>,
+    /// IANA time zone of the point; crossings are counted in its local calendar.
+    pub time_zone: Option<String>,
+}
+
+pub(crate) fn check_text(field: &'static str, s: &str) -> Result<(), ValueError> {
+    let n = s.chars().count();
+    if n == 0 || n > NAME_CHARS_MAX || s.trim() != s {
+        return Err(ValueError::Text { field, max: NAME_CHARS_MAX });
+    }
+    Ok(())
+}
+
+/// The Indonesian time zone (WIB, WITA or WIT as an IANA name) of a province, by the
+/// province's name as used in Gapura's reference data. `None` for a name it does not know.
+pub fn indonesian_province_time_zone(province: &str) -> Option<&'static str> {
+    let p = province.to_ascii_lowercase();
+    const WIB: &[&str] = &[
+        "aceh",
+        "sumatera utara",
+        "sumatera barat",
+        "riau",
+        "kepulauan riau",
+        "jambi",
+        "sumatera selatan",
+        "bangka belitung",
+        "kepulauan bangka belitung",
+        "bengkulu",
+        "lampung",
+        "dki jakarta",
+        "jakarta",
+        "banten",
+        "jawa barat",
+        "jawa tengah",
+        "di yogyakarta",
+        "daerah istimewa yogyakarta",
+        "yogyakarta",
+        "jawa timur",
+        "kalimantan barat",
+        "kalimantan tengah",
+    ];
+    const WITA: &[&str] = &[
+        "bali",
+        "nusa tenggara barat",
+        "nusa tenggara timur",
+        "kalimantan selatan",
+        "kalimantan timur",
+        "kalimantan utara",
+        "sulawesi utara",
+        "sulawesi tengah",
+        "sulawesi selatan",
+        "sulawesi tenggara",
+        "sulawesi barat",
+        "gorontalo",
+    ];
+    const WIT: &[&str] = &[
+        "maluku",
+        "maluku utara",
+        "papua",
+        "papua barat",
+        "papua barat daya",
+        "papua selatan",
+        "papua tengah",
+        "papua pegunungan",
+    ];
+    if WIB.contains(&p.as_str()) {
+        Some("Asia/Jakarta")
+    } else if WITA.contains(&p.as_str()) {
+        Some("Asia/Makassar")
+    } else if WIT.contains(&p.as_str()) {
+        Some("Asia/Jayapura")
+    } else {
+        None
+    }
+}
