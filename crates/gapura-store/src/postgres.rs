@@ -1,0 +1,167 @@
+//! The PostgreSQL engine: the central site, chosen by a `postgres://` URL.
+
+use std::collections::HashMap;
+use std::error::Error;
+use std::str::FromStr;
+
+use bytes::BytesMut;
+use postgres::types::{IsNull, ToSql, Type};
+use postgres::{Client, NoTls, Statement};
+
+use crate::sql::{Conn, Engine, Row, Value};
+use crate::StoreError;
+
+pub struct PgConn {
+    client: Client,
+    statements: HashMap<String, Statement>,
+}
+
+/// Prepared statements kept per connection before the cache is cleared.
+const STATEMENT_CACHE_CAPACITY: usize = 256;
+
+fn err(e: postgres::Error) -> StoreError {
+    // The database's own message (with its code) is what an operator needs; the Display of
+    // postgres::Error alone says only "db error".
+    match e.as_db_error() {
+        Some(db) => StoreError::Postgres(format!("{} ({})", db.message(), db.code().code())),
+        None => StoreError::Postgres(e.to_string()),
+    }
+}
+
+impl ToSql for Value {
+    fn to_sql(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, Box<dyn Error + Sync + Send>> {
+        match self {
+            Value::Null => Ok(IsNull::Yes),
+            Value::Int(i) => i.to_sql(ty, out),
+            Value::Text(s) => s.to_sql(ty, out),
+            Value::Blob(b) => b.to_sql(ty, out),
+        }
+    }
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+    postgres::types::to_sql_checked!();
+}
+
+/// Whether a URL names a PostgreSQL store.
+pub fn is_postgres_url(s: &str) -> bool {
+    s.starts_with("postgres://") || s.starts_with("postgresql://")
+}
+
+impl PgConn {
+    /// Connects, creating the database first when `create` is set and it does not exist, and
+    /// refuses a server that would acknowledge commits before they are on disk.
+    pub fn open(url: &str, create: bool) -> Result<PgConn, StoreError> {
+        let config =
+            postgres::Config::from_str(url).map_err(|e| StoreError::Location(format!("{url}: {e}")))?;
+        let client = match config.connect(NoTls) {
+            Ok(c) => c,
+            Err(e) if create && e.as_db_error().is_some_and(|d| d.code().code() == "3D000") => {
+                let name = config.get_dbname().unwrap_or("postgres").to_owned();
+                let mut admin = config.clone();
+                admin.dbname("postgres");
+                let mut a = admin.connect(NoTls).map_err(err)?;
+                a.batch_execute(&format!("CREATE DATABASE \"{}\"", name.replace('"', "\"\"")))
+                    .map_err(err)?;
+                config.connect(NoTls).map_err(err)?
+            }
+            Err(e) => return Err(err(e)),
+        };
+        let mut c = PgConn { client, statements: HashMap::new() };
+        check_postgres_durability(&mut c)?;
+        Ok(c)
+    }
+
+    fn statement(&mut self, sql: &str) -> Result<Statement, StoreError> {
+        if let Some(s) = self.statements.get(sql) {
+            return Ok(s.clone());
+        }
+        if self.statements.len() >= STATEMENT_CACHE_CAPACITY {
+            self.statements.clear();
+        }
+        let st = self.client.prepare(sql).map_err(err)?;
+        self.statements.insert(sql.to_owned(), st.clone());
+        Ok(st)
+    }
+}
+
+/// Refuses a server with `synchronous_commit` other than `on` (or the stronger
+/// `remote_apply`), or with `fsync` off.
+pub fn check_postgres_durability(c: &mut dyn Conn) -> Result<(), StoreError> {
+    for (setting, allowed) in [("synchronous_commit", &["on", "remote_apply"][..]), ("fsync", &["on"][..])] {
+        let rows = c.query(&format!("SHOW {setting}"), &[])?;
+        let found = rows.first().and_then(|r| r.first()).and_then(|v| v.text().ok()).unwrap_or("").to_owned();
+        if !allowed.contains(&found.as_str()) {
+            return Err(StoreError::Durability {
+                setting: format!("PostgreSQL {setting}"),
+                found,
+                required: allowed.join(" or "),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn params(p: &[Value]) -> Vec<&(dyn ToSql + Sync)> {
+    p.iter().map(|v| v as &(dyn ToSql + Sync)).collect()
+}
+
+impl Conn for PgConn {
+    fn engine(&self) -> Engine {
+        Engine::Postgres
+    }
+    fn execute(&mut self, sql: &str, p: &[Value]) -> Result<u64, StoreError> {
+        let st = self.statement(sql)?;
+        self.client.execute(&st, &params(p)).map_err(err)
+    }
+    fn query(&mut self, sql: &str, p: &[Value]) -> Result<Vec<Row>, StoreError> {
+        let st = self.statement(sql)?;
+        let rows = self.client.query(&st, &params(p)).map_err(err)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let mut row = Vec::with_capacity(r.len());
+            for (i, col) in r.columns().iter().enumerate() {
+                let t = col.type_();
+                let get_err = |e: postgres::Error| err(e);
+                row.push(if *t == Type::INT8 {
+                    r.try_get::<_, Option<i64>>(i).map_err(get_err)?.map_or(Value::Null, Value::Int)
+                } else if *t == Type::INT4 {
+                    r.try_get::<_, Option<i32>>(i)
+                        .map_err(get_err)?
+                        .map_or(Value::Null, |v| Value::Int(v.into()))
+                } else if *t == Type::INT2 {
+                    r.try_get::<_, Option<i16>>(i)
+                        .map_err(get_err)?
+                        .map_or(Value::Null, |v| Value::Int(v.into()))
+                } else if *t == Type::BOOL {
+                    r.try_get::<_, Option<bool>>(i)
+                        .map_err(get_err)?
+                        .map_or(Value::Null, |v| Value::Int(v.into()))
+                } else if *t == Type::BYTEA {
+                    r.try_get::<_, Option<Vec<u8>>>(i).map_err(get_err)?.map_or(Value::Null, Value::Blob)
+                } else if [Type::TEXT, Type::VARCHAR, Type::NAME, Type::BPCHAR].contains(t) {
+                    r.try_get::<_, Option<String>>(i).map_err(get_err)?.map_or(Value::Null, Value::Text)
+                } else {
+                    return Err(StoreError::Schema(format!(
+                        "column {} has unsupported type {t}",
+                        col.name()
+                    )));
+                });
+            }
+            out.push(row);
+        }
+        Ok(out)
+    }
+    fn batch(&mut self, sql: &str) -> Result<(), StoreError> {
+        self.client.batch_execute(sql).map_err(err)
+    }
+    fn begin_write(&mut self) -> Result<(), StoreError> {
+        self.client.batch_execute("BEGIN").map_err(err)
+    }
+    fn commit(&mut self) -> Result<(), StoreError> {
+        self.client.batch_execute("COMMIT").map_err(err)
+    }
+    fn rollback(&mut self) -> Result<(), StoreError> {
+        self.client.batch_execute("ROLLBACK").map_err(err)
+    }
+}

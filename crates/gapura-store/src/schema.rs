@@ -1,0 +1,105 @@
+//! The one migration tree, in the SQL subset that SQLite and PostgreSQL share. Two tokens
+//! differ between the engines and are substituted when a migration runs:
+//! `BLOB_TYPE` (SQLite `BLOB`, PostgreSQL `BYTEA`) and `SEQ_KEY` (SQLite's rowid alias
+//! `INTEGER PRIMARY KEY`, PostgreSQL `BIGINT PRIMARY KEY`; both are 64-bit).
+
+use crate::sql::{in_write_tx, Conn, Engine};
+use crate::StoreError;
+
+/// Migrations in order. Never edit one that has shipped: add the next.
+pub const MIGRATIONS: &[(i64, &str)] = &[(
+    1,
+    "
+CREATE TABLE store_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE ledger_counter (id BIGINT PRIMARY KEY, store_seq_head BIGINT NOT NULL);
+INSERT INTO ledger_counter (id, store_seq_head) VALUES (1, 0);
+CREATE TABLE ledger_entries (
+    store_seq SEQ_KEY,
+    site TEXT NOT NULL,
+    site_seq BIGINT NOT NULL,
+    entry_hash BLOB_TYPE NOT NULL,
+    event_type TEXT NOT NULL,
+    time_ms BIGINT NOT NULL,
+    entry BLOB_TYPE NOT NULL,
+    UNIQUE (site, site_seq)
+);
+CREATE TABLE ledger_series (
+    site TEXT PRIMARY KEY,
+    entries BIGINT NOT NULL,
+    head_hash BLOB_TYPE NOT NULL,
+    time_zone TEXT NOT NULL
+);
+CREATE TABLE ledger_keys (
+    site TEXT NOT NULL,
+    from_seq BIGINT NOT NULL,
+    public_key TEXT NOT NULL,
+    PRIMARY KEY (site, from_seq)
+);
+CREATE TABLE ledger_checkpoints (
+    site TEXT NOT NULL,
+    entry_count BIGINT NOT NULL,
+    head_hash BLOB_TYPE NOT NULL,
+    time_ms BIGINT NOT NULL,
+    public_key TEXT NOT NULL,
+    signature TEXT NOT NULL,
+    PRIMARY KEY (site, entry_count)
+);
+CREATE TABLE service_points (
+    code TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    parent_code TEXT,
+    province TEXT NOT NULL,
+    city TEXT,
+    time_zone TEXT
+);
+CREATE INDEX service_points_kind ON service_points (kind);
+CREATE TABLE countries (code TEXT PRIMARY KEY, name TEXT NOT NULL);
+CREATE TABLE travel_ban_authorities (code TEXT PRIMARY KEY, name TEXT NOT NULL, legal_basis TEXT NOT NULL);
+CREATE TABLE drill_markers (drill TEXT PRIMARY KEY, markers BIGINT NOT NULL, last_number BIGINT NOT NULL);
+",
+)];
+
+/// The projection tables (rebuilt by replay) and the order that makes a dump canonical.
+pub const PROJECTIONS: &[(&str, &str)] = &[
+    ("service_points", "code"),
+    ("countries", "code"),
+    ("travel_ban_authorities", "code"),
+    ("drill_markers", "drill"),
+];
+
+/// The schema version this build needs.
+pub fn latest() -> i64 {
+    MIGRATIONS.last().map_or(0, |m| m.0)
+}
+
+pub fn engine_sql(engine: Engine, sql: &str) -> String {
+    let (blob, seq) = match engine {
+        Engine::Sqlite => ("BLOB", "INTEGER PRIMARY KEY"),
+        Engine::Postgres => ("BYTEA", "BIGINT PRIMARY KEY"),
+    };
+    sql.replace("BLOB_TYPE", blob).replace("SEQ_KEY", seq)
+}
+
+/// Applies every migration the store does not have yet, each in its own transaction.
+/// Refuses a store written by a newer build.
+pub fn migrate(conn: &mut dyn Conn) -> Result<(), StoreError> {
+    conn.batch("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY)")?;
+    let have = conn.query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", &[])?;
+    let have = have.first().and_then(|r| r.first()).map(|v| v.int()).transpose()?.unwrap_or(0);
+    if have > latest() {
+        return Err(StoreError::Schema(format!(
+            "the store has schema version {have}, newer than this build's {}; use a newer Gapura",
+            latest()
+        )));
+    }
+    for (version, sql) in MIGRATIONS.iter().filter(|m| m.0 > have) {
+        let engine = conn.engine();
+        in_write_tx(conn, |c| {
+            c.batch(&engine_sql(engine, sql))?;
+            c.execute("INSERT INTO schema_migrations (version) VALUES ($1)", &[(*version).into()])?;
+            Ok(())
+        })?;
+    }
+    Ok(())
+}
