@@ -23,9 +23,15 @@ struct Request {
     reply: mpsc::Sender<Result<Vec<Ack>, StoreError>>,
 }
 
+enum Msg {
+    Append(Request),
+    /// Everything queued before this commits; then the writer stops, whatever handles remain.
+    Stop,
+}
+
 /// Owns a store on a writer thread and commits appends from many threads in groups.
 pub struct GroupCommitter {
-    tx: Option<mpsc::SyncSender<Request>>,
+    tx: Option<mpsc::SyncSender<Msg>>,
     clock: Clock,
     thread: Option<JoinHandle<Store>>,
 }
@@ -33,23 +39,29 @@ pub struct GroupCommitter {
 /// A cheap handle to append through a `GroupCommitter` from any thread.
 #[derive(Clone)]
 pub struct GroupHandle {
-    tx: mpsc::SyncSender<Request>,
+    tx: mpsc::SyncSender<Msg>,
     clock: Clock,
 }
 
 impl GroupCommitter {
     pub fn start(mut store: Store, clock: Clock) -> GroupCommitter {
-        let (tx, rx) = mpsc::sync_channel::<Request>(GROUP_COMMIT_QUEUE_MAX);
+        let (tx, rx) = mpsc::sync_channel::<Msg>(GROUP_COMMIT_QUEUE_MAX);
         let writer_clock = clock.clone();
         let thread = std::thread::spawn(move || {
-            while let Ok(first) = rx.recv() {
+            let mut stopping = false;
+            while !stopping {
+                let Ok(Msg::Append(first)) = rx.recv() else { break };
                 let mut events = first.drafts.len();
                 let mut batch = vec![first];
                 while events < GROUP_COMMIT_EVENTS_MAX {
                     match rx.try_recv() {
-                        Ok(r) => {
+                        Ok(Msg::Append(r)) => {
                             events += r.drafts.len();
                             batch.push(r);
+                        }
+                        Ok(Msg::Stop) => {
+                            stopping = true;
+                            break;
                         }
                         Err(_) => break,
                     }
@@ -70,7 +82,11 @@ impl GroupCommitter {
 
     /// Stops taking appends, lets every queued append commit, and returns the store.
     pub fn shutdown(mut self) -> Store {
-        self.tx.take();
+        if let Some(tx) = self.tx.take() {
+            // The writer only stops on this message or when every sender is gone; if it has
+            // already stopped, the send fails and there is nothing to wait for.
+            let _ = tx.send(Msg::Stop);
+        }
         let thread = self.thread.take().unwrap_or_else(|| unreachable!("joined only here"));
         // A panic on the writer thread is a bug of ours; carry it to the caller.
         thread.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
@@ -106,7 +122,7 @@ impl GroupHandle {
         let drafts = drafts(actor, events, (self.clock)())?;
         let (reply, rx) = mpsc::channel();
         self.tx
-            .send(Request { drafts, reply })
+            .send(Msg::Append(Request { drafts, reply }))
             .map_err(|_| StoreError::CannotAppend("the writer has shut down".into()))?;
         rx.recv().map_err(|_| StoreError::CannotAppend("the writer stopped before committing".into()))?
     }

@@ -165,3 +165,61 @@ impl Conn for PgConn {
         self.client.batch_execute("ROLLBACK").map_err(err)
     }
 }
+
+/// A PostgreSQL database created for a test, drill or benchmark and dropped when this value
+/// is dropped. Its name is unique per process, call and time.
+pub struct ScratchDatabase {
+    base_url: String,
+    name: String,
+    /// URL of the new database.
+    pub url: String,
+}
+
+impl ScratchDatabase {
+    /// Creates a fresh database on the server named by `base_url` (any database on it).
+    pub fn create(base_url: &str, label: &str) -> Result<ScratchDatabase, StoreError> {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let label: String = label.chars().filter(|c| c.is_ascii_alphanumeric()).take(20).collect();
+        let name = format!(
+            "gapura_{}_{}_{}_{nanos}",
+            label.to_ascii_lowercase(),
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
+        let mut admin = Client::connect(base_url, NoTls).map_err(err)?;
+        admin.batch_execute(&format!("CREATE DATABASE {name}")).map_err(err)?;
+        let url = with_database(base_url, &name);
+        Ok(ScratchDatabase { base_url: base_url.to_owned(), name, url })
+    }
+}
+
+impl Drop for ScratchDatabase {
+    fn drop(&mut self) {
+        // Best effort: a leftover scratch database is harmless and visible by its name.
+        if let Ok(mut admin) = Client::connect(&self.base_url, NoTls) {
+            let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+        }
+    }
+}
+
+/// The same URL naming another database.
+pub fn with_database(url: &str, db: &str) -> String {
+    let (main, query) = match url.split_once('?') {
+        Some((m, q)) => (m, Some(q)),
+        None => (url, None),
+    };
+    let host_start = main.find("://").map_or(0, |i| i + 3);
+    let base = match main[host_start..].find('/') {
+        Some(slash) => &main[..host_start + slash],
+        None => main,
+    };
+    match query {
+        Some(q) => format!("{base}/{db}?{q}"),
+        None => format!("{base}/{db}"),
+    }
+}
