@@ -223,3 +223,16 @@ pub fn with_database(url: &str, db: &str) -> String {
         None => format!("{base}/{db}"),
     }
 }
+
+/// The PostgreSQL server that tests, drills and benchmarks may use: `GAPURA_TEST_POSTGRES_URL`.
+/// `Ok(None)` when it is not set; an error when `GAPURA_REQUIRE_POSTGRES=1` demands one (CI),
+/// so that PostgreSQL tests are never silently skipped there.
+pub fn test_server_from_env() -> Result<Option<String>, String> {
+    match std::env::var("GAPURA_TEST_POSTGRES_URL") {
+        Ok(u) if !u.is_empty() => Ok(Some(u)),
+        _ if std::env::var("GAPURA_REQUIRE_POSTGRES").as_deref() == Ok("1") => {
+            Err("GAPURA_REQUIRE_POSTGRES=1 but GAPURA_TEST_POSTGRES_URL is not set".into())
+        }
+        _ => Ok(None),
+    }
+}

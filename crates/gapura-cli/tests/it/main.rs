@@ -28,16 +28,7 @@ fn ok(o: Output) -> String {
 }
 
 fn postgres() -> Option<String> {
-    match std::env::var("GAPURA_TEST_POSTGRES_URL") {
-        Ok(u) if !u.is_empty() => Some(u),
-        _ => {
-            assert!(
-                std::env::var("GAPURA_REQUIRE_POSTGRES").as_deref() != Ok("1"),
-                "GAPURA_REQUIRE_POSTGRES=1 without a URL"
-            );
-            None
-        }
-    }
+    gapura_store::postgres::test_server_from_env().unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn digest(out: &str) -> String {

@@ -22,16 +22,7 @@ pub struct Place {
 }
 
 pub fn postgres_base() -> Option<String> {
-    match std::env::var("GAPURA_TEST_POSTGRES_URL") {
-        Ok(u) if !u.is_empty() => Some(u),
-        _ => {
-            assert!(
-                std::env::var("GAPURA_REQUIRE_POSTGRES").as_deref() != Ok("1"),
-                "GAPURA_REQUIRE_POSTGRES=1 but GAPURA_TEST_POSTGRES_URL is not set"
-            );
-            None
-        }
-    }
+    gapura_store::postgres::test_server_from_env().unwrap_or_else(|e| panic!("{e}"))
 }
 
 impl Place {
