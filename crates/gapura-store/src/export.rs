@@ -63,6 +63,19 @@ impl Store {
             )));
         }
         self.checkpoint_now(now_ms)?;
+        self.conn.begin_read()?;
+        let result = self.export_snapshot(dir, now_ms, progress);
+        // Nothing was written to the store: ending the snapshot cannot lose anything.
+        let _ = self.conn.rollback();
+        result
+    }
+
+    fn export_snapshot(
+        &mut self,
+        dir: &Path,
+        now_ms: i64,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<ExportReport, StoreError> {
         // Checkpoints first, then the count: every checkpoint read covers entries we export.
         let checkpoints = self.checkpoints()?;
         let total = self.entry_count()?;

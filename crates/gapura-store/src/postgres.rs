@@ -158,6 +158,9 @@ impl Conn for PgConn {
     fn begin_write(&mut self) -> Result<(), StoreError> {
         self.client.batch_execute("BEGIN").map_err(err)
     }
+    fn begin_read(&mut self) -> Result<(), StoreError> {
+        self.client.batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").map_err(err)
+    }
     fn commit(&mut self) -> Result<(), StoreError> {
         self.client.batch_execute("COMMIT").map_err(err)
     }

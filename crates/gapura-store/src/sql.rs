@@ -90,6 +90,9 @@ pub trait Conn: Send {
     /// Starts a transaction that holds the engine's write lock from its first statement
     /// (SQLite `BEGIN IMMEDIATE`); PostgreSQL takes its lock on the counter row.
     fn begin_write(&mut self) -> Result<(), StoreError>;
+    /// Starts a read-only transaction that sees one consistent snapshot of the store, so a
+    /// long read (verify, export) is not confused by appends made meanwhile.
+    fn begin_read(&mut self) -> Result<(), StoreError>;
     fn commit(&mut self) -> Result<(), StoreError>;
     fn rollback(&mut self) -> Result<(), StoreError>;
 }

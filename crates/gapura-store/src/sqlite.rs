@@ -123,6 +123,10 @@ impl Conn for SqliteConn {
     fn begin_write(&mut self) -> Result<(), StoreError> {
         self.conn.execute_batch("BEGIN IMMEDIATE").map_err(err)
     }
+    fn begin_read(&mut self) -> Result<(), StoreError> {
+        // In WAL mode a deferred transaction's first read fixes its snapshot.
+        self.conn.execute_batch("BEGIN DEFERRED").map_err(err)
+    }
     fn commit(&mut self) -> Result<(), StoreError> {
         self.conn.execute_batch("COMMIT").map_err(err)
     }

@@ -533,6 +533,18 @@ impl Store {
         opts: &VerifyOptions,
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<Result<VerifySummary, VerifyFailure>, StoreError> {
+        self.conn.begin_read()?;
+        let result = self.verify_snapshot(opts, progress);
+        // Nothing was written: ending the snapshot cannot lose anything.
+        let _ = self.conn.rollback();
+        result
+    }
+
+    fn verify_snapshot(
+        &mut self,
+        opts: &VerifyOptions,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<Result<VerifySummary, VerifyFailure>, StoreError> {
         let total = self.entry_count()?;
         let mut cps = self.checkpoints()?;
         cps.extend(opts.checkpoints.iter().cloned());

@@ -22,7 +22,36 @@ stories!(
     key_rotation_is_signed_by_the_old_key_and_survives_reopen,
     a_store_without_its_key_reads_but_does_not_append,
     init_refuses_an_existing_store,
+    verify_and_export_during_appends_see_a_consistent_snapshot,
 );
+
+/// Verifying and exporting while another connection appends never raises a false alarm:
+/// both read one snapshot.
+fn verify_and_export_during_appends_see_a_consistent_snapshot(kind: Kind) {
+    let place = Place::new(kind, "snapshot");
+    let mut store = place.init("centre");
+    store.append(&actor(), &(0..200).map(|i| marker("before", i)).collect::<Vec<_>>(), NOW).unwrap();
+    let (loc, key) = (place.location.clone(), place.key.clone());
+    let writer = std::thread::spawn(move || {
+        let mut w = Store::open(&loc, key.as_deref()).expect("open");
+        for i in 0..400 {
+            w.append(&actor(), &[marker("during", i)], NOW + i as i64 * 1_000).expect("append");
+        }
+    });
+    let mut runs = 0;
+    while !writer.is_finished() || runs < 3 {
+        verify(&mut store, &VerifyOptions { deep: runs % 2 == 0, ..Default::default() })
+            .expect("a consistent snapshot verifies");
+        let out = place.dir.path().join(format!("export-{runs}"));
+        store.export(&out, NOW, &mut |_, _| {}).expect("export during appends");
+        gapura_store::verify_export(&out, None, Vec::new(), &mut |_, _| {})
+            .unwrap()
+            .expect("the export verifies");
+        runs += 1;
+    }
+    writer.join().unwrap();
+    assert_eq!(verify(&mut store, &VerifyOptions::default()).unwrap().entries, 601);
+}
 
 /// Appended events come back as the same bytes, chained, and the projections show them.
 fn append_and_read_back(kind: Kind) {
