@@ -9,7 +9,7 @@
 mod export;
 mod group;
 pub mod postgres;
-mod project;
+pub mod project;
 pub mod schema;
 pub mod sql;
 pub mod sqlite;

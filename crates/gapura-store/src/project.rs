@@ -75,7 +75,10 @@ pub fn clear(conn: &mut dyn Conn) -> Result<(), StoreError> {
 }
 
 /// Every projection row, table by table, in a canonical order.
-pub fn dump(conn: &mut dyn Conn) -> Result<Vec<(&'static str, Vec<Vec<Value>>)>, StoreError> {
+pub type ProjectionDump = Vec<(&'static str, Vec<crate::sql::Row>)>;
+
+/// Reads every projection row, table by table, in a canonical order.
+pub fn dump(conn: &mut dyn Conn) -> Result<ProjectionDump, StoreError> {
     let mut out = Vec::new();
     for (table, key) in crate::schema::PROJECTIONS {
         // Sorted here, not by ORDER BY: text collation differs between the engines.

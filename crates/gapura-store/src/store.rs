@@ -662,7 +662,7 @@ impl Store {
     }
 
     /// Every projection row, canonically ordered: two stores in the same state give equal dumps.
-    pub fn projection_dump(&mut self) -> Result<Vec<(&'static str, Vec<Vec<Value>>)>, StoreError> {
+    pub fn projection_dump(&mut self) -> Result<project::ProjectionDump, StoreError> {
         project::dump(self.conn.as_mut())
     }
 
@@ -1013,8 +1013,8 @@ fn column_mismatch(r: &[Value], e: &Entry, store_seq: u64) -> Option<VerifyFailu
 }
 
 fn compare_dumps(
-    stored: &[(&'static str, Vec<Vec<Value>>)],
-    replayed: &[(&'static str, Vec<Vec<Value>>)],
+    stored: &project::ProjectionDump,
+    replayed: &project::ProjectionDump,
 ) -> Option<VerifyFailure> {
     for ((table, a), (_, b)) in stored.iter().zip(replayed) {
         if a == b {
