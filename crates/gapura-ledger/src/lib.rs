@@ -23,6 +23,15 @@ pub use verify::{
     VerifyProblem, VerifySummary, EVENT_KEY_ROTATED, EVENT_SERIES_OPENED,
 };
 
+/// Large or bulk content (a photo, a stolen-document file) as an event refers to it: by the
+/// SHA-256 of its bytes and its size. The bytes live in the store's content table, never in
+/// an entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+pub struct ContentRef {
+    pub sha256: Hash,
+    pub size: u64,
+}
+
 /// Canonical JSON for event bodies: object keys sorted, no insignificant white space.
 ///
 /// `serde_json::Value` keeps objects in a `BTreeMap` (the crate is built without

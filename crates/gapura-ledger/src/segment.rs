@@ -62,6 +62,9 @@ pub struct Manifest {
     pub entries: u64,
     pub segments: Vec<SegmentInfo>,
     pub series: Vec<SeriesInfo>,
+    /// Content stored by hash, one file per item under `content/` (absent in older exports).
+    #[serde(default)]
+    pub content: Vec<crate::ContentRef>,
 }
 
 impl Manifest {

@@ -102,6 +102,8 @@ pub enum VerifyProblem {
     HeadMismatch { recorded: String, computed: String },
     /// A projection row differs from what replaying the ledger gives: it was edited directly.
     Projection { table: String, detail: String },
+    /// Stored content no longer hashes to the hash it is stored (and referenced) under.
+    Content { sha256: Hash, detail: String },
 }
 
 impl fmt::Display for VerifyProblem {
@@ -146,6 +148,7 @@ impl fmt::Display for VerifyProblem {
                 f,
                 "a signed checkpoint vouches for {checkpoint_count} entries but only {entries} are present: the tail was removed"
             ),
+            Content { sha256, detail } => write!(f, "content {sha256}: {detail}"),
             Projection { table, detail } => write!(
                 f,
                 "projection table {table} does not match the ledger: {detail}"

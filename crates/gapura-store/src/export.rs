@@ -11,6 +11,8 @@ use gapura_ledger::{
     VerifySummary,
 };
 
+use sha2::Digest;
+
 use crate::store::READ_PAGE_ENTRIES;
 use crate::{Location, Store, StoreError, KEY_FILE};
 
@@ -19,6 +21,7 @@ const IMPORT_BATCH_ENTRIES: usize = 20_000;
 const CHECKPOINTS_DIR: &str = "checkpoints";
 const SEGMENTS_DIR: &str = "segments";
 const PUBLIC_KEYS_FILE: &str = "public-keys.txt";
+const CONTENT_DIR: &str = "content";
 
 /// What an export wrote.
 #[derive(Debug, Clone)]
@@ -140,7 +143,25 @@ impl Store {
             .collect();
         let keys_path = dir.join(PUBLIC_KEYS_FILE);
         std::fs::write(&keys_path, keys_text).map_err(io(&keys_path))?;
+        let content = self.content_list()?;
+        if !content.is_empty() {
+            let content_dir = dir.join(CONTENT_DIR);
+            std::fs::create_dir_all(&content_dir).map_err(io(&content_dir))?;
+            for c in &content {
+                let path = content_dir.join(c.sha256.to_hex());
+                let mut f = std::io::BufWriter::new(std::fs::File::create(&path).map_err(io(&path))?);
+                // read_content checks the hash as it streams: damaged content is not exported.
+                self.read_content(&c.sha256, &mut f)?;
+                let f = f.into_inner().map_err(|e| StoreError::Io {
+                    path: path.display().to_string(),
+                    source: e.into_error(),
+                })?;
+                f.sync_all().map_err(io(&path))?;
+            }
+            sync_dir(&content_dir)?;
+        }
         let manifest = Manifest {
+            content,
             format: EXPORT_FORMAT.into(),
             exported_at_ms: now_ms,
             exported_by: self.home_site().cloned(),
@@ -197,6 +218,12 @@ impl Store {
             }
         }
         store.ingest(Vec::new(), &checkpoints)?;
+        for c in &manifest.content {
+            let stored = store.put_content_file(&from.join(CONTENT_DIR).join(c.sha256.to_hex()))?;
+            if stored != *c {
+                return Err(StoreError::Invalid(format!("content {} changed during the import", c.sha256)));
+            }
+        }
         if store.home_site().is_none() {
             if let Some(path) = &opts.key_path {
                 let key = SiteKey::read_file(path)?;
@@ -285,6 +312,25 @@ pub fn verify_export(
     for s in &manifest.series {
         if let Err(f) = v.check_recorded_head(&s.site, s.entries, &s.head) {
             return Ok(Err(f));
+        }
+    }
+    for c in &manifest.content {
+        let path = dir.join(CONTENT_DIR).join(c.sha256.to_hex());
+        let fail = |detail: String| VerifyFailure {
+            site: None,
+            site_seq: None,
+            store_seq: None,
+            problem: VerifyProblem::Content { sha256: c.sha256, detail },
+        };
+        let mut f = match std::fs::File::open(&path) {
+            Ok(f) => f,
+            Err(e) => return Ok(Err(fail(format!("its file {} cannot be read: {e}", path.display())))),
+        };
+        let mut h = sha2::Sha256::new();
+        let size = std::io::copy(&mut f, &mut h).map_err(io(&path))?;
+        let got = gapura_ledger::Hash(h.finalize().into());
+        if got != c.sha256 || size != c.size {
+            return Ok(Err(fail(format!("its file holds {size} bytes hashing to {got}"))));
         }
     }
     Ok(v.finish(Some(manifest.entries)))

@@ -6,6 +6,7 @@
 //! verifying, replaying, exporting and importing. What it is not for: the entry format and
 //! verification rules (`gapura-ledger`), the meaning of events (`gapura-domain`), HTTP.
 
+mod content;
 mod export;
 mod group;
 pub mod postgres;
@@ -18,6 +19,7 @@ mod store;
 use std::fmt;
 use std::path::PathBuf;
 
+pub use content::{CONTENT_BYTES_MAX, CONTENT_CHUNK_BYTES};
 pub use export::{read_checkpoint_dir, verify_export, ExportReport, ImportOptions};
 pub use group::{GroupCommitter, GroupHandle, GROUP_COMMIT_EVENTS_MAX};
 pub use store::{
@@ -84,6 +86,9 @@ pub enum StoreError {
     /// No store exists at the location.
     #[error("no Gapura store at {0}; create one with `gapura init` or `gapura ledger import`")]
     NotFound(String),
+    /// The store holds no content with this hash.
+    #[error("the store holds no content with SHA-256 {0}")]
+    ContentNotFound(gapura_ledger::Hash),
     /// A store already exists at the location.
     #[error("a Gapura store already exists at {0}")]
     AlreadyExists(String),

@@ -7,9 +7,10 @@ use crate::sql::{in_write_tx, Conn, Engine};
 use crate::StoreError;
 
 /// Migrations in order. Never edit one that has shipped: add the next.
-pub const MIGRATIONS: &[(i64, &str)] = &[(
-    1,
-    "
+pub const MIGRATIONS: &[(i64, &str)] = &[
+    (
+        1,
+        "
 CREATE TABLE store_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE ledger_counter (id BIGINT PRIMARY KEY, store_seq_head BIGINT NOT NULL);
 INSERT INTO ledger_counter (id, store_seq_head) VALUES (1, 0);
@@ -58,7 +59,20 @@ CREATE TABLE countries (code TEXT PRIMARY KEY, name TEXT NOT NULL);
 CREATE TABLE travel_ban_authorities (code TEXT PRIMARY KEY, name TEXT NOT NULL, legal_basis TEXT NOT NULL);
 CREATE TABLE drill_markers (drill TEXT PRIMARY KEY, markers BIGINT NOT NULL, last_number BIGINT NOT NULL);
 ",
-)];
+    ),
+    (
+        2,
+        "
+CREATE TABLE content_blobs (sha256 BLOB_TYPE PRIMARY KEY, size BIGINT NOT NULL, chunks BIGINT NOT NULL);
+CREATE TABLE content_chunks (
+    sha256 BLOB_TYPE NOT NULL,
+    chunk_no BIGINT NOT NULL,
+    bytes BLOB_TYPE NOT NULL,
+    PRIMARY KEY (sha256, chunk_no)
+);
+",
+    ),
+];
 
 /// The projection tables (rebuilt by replay) and the order that makes a dump canonical.
 pub const PROJECTIONS: &[(&str, &str)] = &[

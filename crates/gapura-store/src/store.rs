@@ -596,6 +596,13 @@ impl Store {
         if let Some(f) = self.check_series_recorded(&summary)? {
             return Ok(Err(f));
         }
+        if opts.deep {
+            for c in self.content_list()? {
+                if let Err(f) = self.check_content(&c.sha256, None)? {
+                    return Ok(Err(f));
+                }
+            }
+        }
         if let Some(mut s) = scratch {
             s.commit()?;
             let replayed = project::dump(&mut s)?;

@@ -23,7 +23,63 @@ stories!(
     a_store_without_its_key_reads_but_does_not_append,
     init_refuses_an_existing_store,
     verify_and_export_during_appends_see_a_consistent_snapshot,
+    content_is_stored_by_hash_travels_with_exports_and_tampering_is_caught,
 );
+
+/// Content larger than a chunk is stored once by its hash, read back exactly, carried by an
+/// export into another store, and a damaged chunk is caught by deep verification, by
+/// reading, and by offline verification of an export.
+fn content_is_stored_by_hash_travels_with_exports_and_tampering_is_caught(kind: Kind) {
+    let place = Place::new(kind, "content");
+    let mut store = place.init("centre");
+    let big: Vec<u8> =
+        (0..(gapura_store::CONTENT_CHUNK_BYTES * 2 + 12_345)).map(|i| (i * 31 % 251) as u8).collect();
+    let file = place.dir.path().join("stolen-documents.csv");
+    std::fs::write(&file, &big).unwrap();
+    let r = store.put_content_file(&file).expect("store a file");
+    assert_eq!((r.sha256, r.size), (gapura_ledger::Hash::of(&big), big.len() as u64));
+    assert_eq!(store.put_content(&big).unwrap(), r, "the same bytes are stored once");
+    let photo = store.put_content(b"\xff\xd8 synthetic face image").unwrap();
+    assert_eq!(store.content_list().unwrap().len(), 2);
+    let mut back = Vec::new();
+    assert_eq!(store.read_content(&r.sha256, &mut back).unwrap(), big.len() as u64);
+    assert_eq!(back, big);
+
+    let out = place.dir.path().join("export");
+    store.export(&out, NOW, &mut |_, _| {}).unwrap();
+    let copy = Place::new(kind, "content-copy");
+    let (mut restored, _) =
+        Store::import(&out, &copy.location, &ImportOptions::default(), NOW, &mut |_, _| {}).unwrap();
+    assert_eq!(restored.content_list().unwrap(), store.content_list().unwrap());
+    let mut back = Vec::new();
+    restored.read_content(&photo.sha256, &mut back).unwrap();
+    assert_eq!(back, b"\xff\xd8 synthetic face image");
+
+    // Damage one chunk in the database.
+    store
+        .raw_execute(
+            "UPDATE content_chunks SET bytes = $1 WHERE sha256 = $2 AND chunk_no = 1",
+            &[Value::Blob(vec![0u8; 10]), Value::Blob(r.sha256.0.to_vec())],
+        )
+        .unwrap();
+    verify(&mut store, &VerifyOptions::default()).expect("the ledger itself is intact");
+    let f = verify(&mut store, &VerifyOptions { deep: true, ..Default::default() })
+        .expect_err("deep verify checks content");
+    assert!(
+        matches!(f.problem, gapura_ledger::VerifyProblem::Content { sha256, .. } if sha256 == r.sha256),
+        "{f}"
+    );
+    assert!(matches!(store.read_content(&r.sha256, &mut Vec::new()), Err(StoreError::Corrupt(_))));
+    // Damage the exported file.
+    let exported = out.join("content").join(r.sha256.to_hex());
+    let mut bytes = std::fs::read(&exported).unwrap();
+    bytes[7] ^= 1;
+    std::fs::write(&exported, bytes).unwrap();
+    let f = gapura_store::verify_export(&out, None, Vec::new(), &mut |_, _| {})
+        .unwrap()
+        .expect_err("offline verify checks content");
+    assert!(matches!(f.problem, gapura_ledger::VerifyProblem::Content { .. }), "{f}");
+}
 
 /// Verifying and exporting while another connection appends never raises a false alarm:
 /// both read one snapshot.
