@@ -54,6 +54,8 @@ enum Command {
     #[command(subcommand)]
     Ledger(LedgerCommand),
     #[command(subcommand)]
+    Content(ContentCommand),
+    #[command(subcommand)]
     Drill(DrillCommand),
     /// Measure the ledger against named baselines and print a Markdown report.
     Bench(bench::BenchArgs),
@@ -106,6 +108,22 @@ enum LedgerCommand {
         #[arg(long)]
         to: Option<PathBuf>,
     },
+}
+
+/// Large or bulk content (a photo, a stolen-document file), stored by its SHA-256 and referred
+/// to from events; never inside an entry.
+#[derive(Subcommand)]
+enum ContentCommand {
+    /// Store a file; prints its SHA-256 and size (the reference an event carries).
+    Put { file: PathBuf },
+    /// Write stored content to a file, checking its hash.
+    Get {
+        sha256: String,
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// List stored content.
+    List,
 }
 
 #[derive(Subcommand)]
@@ -189,6 +207,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Ledger(cmd) => ledger(&cli, cmd),
+        Command::Content(cmd) => content(&cli, cmd),
         Command::Drill(DrillCommand::Append { count, batch, drill, padding }) => {
             drill_append(&cli, *count, *batch, drill, *padding)
         }
@@ -457,6 +476,38 @@ fn ledger(cli: &Cli, cmd: &LedgerCommand) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+fn content(cli: &Cli, cmd: &ContentCommand) -> Result<ExitCode> {
+    let mut store = open(cli)?;
+    match cmd {
+        ContentCommand::Put { file } => {
+            let c = store.put_content_file(file).with_context(|| format!("storing {}", file.display()))?;
+            println!("{} {}", c.sha256, c.size);
+        }
+        ContentCommand::Get { sha256, to } => {
+            let hash = gapura_ledger::Hash::from_hex(sha256).context("the SHA-256 argument")?;
+            let tmp = to.with_extension("partial");
+            let mut f = std::io::BufWriter::new(
+                std::fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?,
+            );
+            let result = store.read_content(&hash, &mut f);
+            drop(f);
+            if let Err(e) = result {
+                // Never leave bytes that failed their hash check where they could be used.
+                let _ = std::fs::remove_file(&tmp);
+                return Err(e).context(format!("reading content {hash}"));
+            }
+            std::fs::rename(&tmp, to).with_context(|| format!("writing {}", to.display()))?;
+            println!("wrote {} ({})", to.display(), hash);
+        }
+        ContentCommand::List => {
+            for c in store.content_list()? {
+                println!("{} {}", c.sha256, c.size);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn write_checkpoints(store: &mut Store, dir: &Path) -> Result<()> {
