@@ -75,6 +75,12 @@ impl Manifest {
             std::fs::read_to_string(&path).map_err(|source| SegmentError::Io { path: p.clone(), source })?;
         let m: Manifest = serde_json::from_str(&text)
             .map_err(|e| SegmentError::Manifest { path: p.clone(), reason: e.to_string() })?;
+        if let Some(bad) = m.segments.iter().find(|s| !segment_name_ok(&s.file)) {
+            return Err(SegmentError::Manifest {
+                path: p,
+                reason: format!("segment file name {:?} is not of the form NNNNNNNN.seg", bad.file),
+            });
+        }
         if m.format != EXPORT_FORMAT {
             return Err(SegmentError::Manifest {
                 path: p,
@@ -83,6 +89,12 @@ impl Manifest {
         }
         Ok(m)
     }
+}
+
+/// Segment files are named by eight digits and `.seg`: a manifest from an untrusted export can
+/// never point outside its `segments/` directory.
+fn segment_name_ok(name: &str) -> bool {
+    name.len() == 12 && name.ends_with(".seg") && name[..8].bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Writes one segment file, hashing as it goes.

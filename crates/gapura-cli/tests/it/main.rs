@@ -119,6 +119,13 @@ fn bad_input_is_refused_clearly() {
     ok(gapura(db, &["ledger", "export", "--to", ex.to_str().unwrap()]));
     let o = gapura(db, &["ledger", "export", "--to", ex.to_str().unwrap()]);
     assert!(!o.status.success() && text(&o).contains("empty directory"), "{}", text(&o));
+    // A manifest pointing outside its export is refused.
+    let manifest = ex.join("manifest.json");
+    let good = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(&manifest, good.replace("00000001.seg", "../../x.seg")).unwrap();
+    let o = gapura(db, &["ledger", "verify", "--from", ex.to_str().unwrap()]);
+    assert!(!o.status.success() && text(&o).contains("not of the form"), "{}", text(&o));
+    std::fs::write(&manifest, good).unwrap();
     // A damaged segment is refused by import before anything is written.
     let seg = ex.join("segments/00000001.seg");
     let mut bytes = std::fs::read(&seg).unwrap();
