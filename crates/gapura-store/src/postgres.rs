@@ -6,20 +6,24 @@ use std::str::FromStr;
 
 use bytes::BytesMut;
 use postgres::types::{IsNull, ToSql, Type};
-use postgres::{Client, NoTls, Statement};
+use postgres::{Client, NoTls};
+use tokio_postgres::Statement;
 
 use crate::sql::{Conn, Engine, Row, Value};
 use crate::StoreError;
 
+/// A connection driven by its own single-threaded runtime: synchronous to its callers, but
+/// able to pipeline many statements in one round trip (`execute_many`).
 pub struct PgConn {
-    client: Client,
+    rt: tokio::runtime::Runtime,
+    client: tokio_postgres::Client,
     statements: HashMap<String, Statement>,
 }
 
 /// Prepared statements kept per connection before the cache is cleared.
 const STATEMENT_CACHE_CAPACITY: usize = 256;
 
-fn err(e: postgres::Error) -> StoreError {
+fn err(e: tokio_postgres::Error) -> StoreError {
     // The database's own message (with its code) is what an operator needs; the Display of
     // postgres::Error alone says only "db error".
     match e.as_db_error() {
@@ -53,21 +57,29 @@ impl PgConn {
     /// refuses a server that would acknowledge commits before they are on disk.
     pub fn open(url: &str, create: bool) -> Result<PgConn, StoreError> {
         let config =
-            postgres::Config::from_str(url).map_err(|e| StoreError::Location(format!("{url}: {e}")))?;
-        let client = match config.connect(NoTls) {
+            tokio_postgres::Config::from_str(url).map_err(|e| StoreError::Location(format!("{url}: {e}")))?;
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|source| StoreError::Io { path: "a runtime for PostgreSQL".into(), source })?;
+        let connected = match rt.block_on(config.connect(NoTls)) {
             Ok(c) => c,
             Err(e) if create && e.as_db_error().is_some_and(|d| d.code().code() == "3D000") => {
                 let name = config.get_dbname().unwrap_or("postgres").to_owned();
                 let mut admin = config.clone();
                 admin.dbname("postgres");
-                let mut a = admin.connect(NoTls).map_err(err)?;
-                a.batch_execute(&format!("CREATE DATABASE \"{}\"", name.replace('"', "\"\"")))
+                let (a, conn) = rt.block_on(admin.connect(NoTls)).map_err(err)?;
+                rt.spawn(conn);
+                rt.block_on(a.batch_execute(&format!("CREATE DATABASE \"{}\"", name.replace('"', "\"\""))))
                     .map_err(err)?;
-                config.connect(NoTls).map_err(err)?
+                rt.block_on(config.connect(NoTls)).map_err(err)?
             }
             Err(e) => return Err(err(e)),
         };
-        let mut c = PgConn { client, statements: HashMap::new() };
+        let (client, connection) = connected;
+        // The connection task runs whenever this runtime is driven, i.e. inside every block_on.
+        rt.spawn(connection);
+        let mut c = PgConn { rt, client, statements: HashMap::new() };
         check_postgres_durability(&mut c)?;
         Ok(c)
     }
@@ -79,7 +91,7 @@ impl PgConn {
         if self.statements.len() >= STATEMENT_CACHE_CAPACITY {
             self.statements.clear();
         }
-        let st = self.client.prepare(sql).map_err(err)?;
+        let st = self.rt.block_on(self.client.prepare(sql)).map_err(err)?;
         self.statements.insert(sql.to_owned(), st.clone());
         Ok(st)
     }
@@ -112,35 +124,39 @@ impl Conn for PgConn {
     }
     fn execute(&mut self, sql: &str, p: &[Value]) -> Result<u64, StoreError> {
         let st = self.statement(sql)?;
-        self.client.execute(&st, &params(p)).map_err(err)
+        self.rt.block_on(self.client.execute(&st, &params(p))).map_err(err)
+    }
+    fn execute_many(&mut self, stmts: &[(String, Vec<Value>)]) -> Result<(), StoreError> {
+        let prepared = stmts.iter().map(|(sql, _)| self.statement(sql)).collect::<Result<Vec<_>, _>>()?;
+        let args: Vec<Vec<&(dyn ToSql + Sync)>> = stmts.iter().map(|(_, p)| params(p)).collect();
+        // Futures polled together are sent in one pipeline and run in order on the server.
+        let client = &self.client;
+        let futures = prepared.iter().zip(&args).map(|(st, a)| client.execute(st, a));
+        self.rt.block_on(futures_util::future::try_join_all(futures)).map_err(err)?;
+        Ok(())
     }
     fn query(&mut self, sql: &str, p: &[Value]) -> Result<Vec<Row>, StoreError> {
         let st = self.statement(sql)?;
-        let rows = self.client.query(&st, &params(p)).map_err(err)?;
+        let rows = self.rt.block_on(self.client.query(&st, &params(p))).map_err(err)?;
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
             let mut row = Vec::with_capacity(r.len());
             for (i, col) in r.columns().iter().enumerate() {
                 let t = col.type_();
-                let get_err = |e: postgres::Error| err(e);
                 row.push(if *t == Type::INT8 {
-                    r.try_get::<_, Option<i64>>(i).map_err(get_err)?.map_or(Value::Null, Value::Int)
+                    r.try_get::<_, Option<i64>>(i).map_err(err)?.map_or(Value::Null, Value::Int)
                 } else if *t == Type::INT4 {
-                    r.try_get::<_, Option<i32>>(i)
-                        .map_err(get_err)?
-                        .map_or(Value::Null, |v| Value::Int(v.into()))
+                    r.try_get::<_, Option<i32>>(i).map_err(err)?.map_or(Value::Null, |v| Value::Int(v.into()))
                 } else if *t == Type::INT2 {
-                    r.try_get::<_, Option<i16>>(i)
-                        .map_err(get_err)?
-                        .map_or(Value::Null, |v| Value::Int(v.into()))
+                    r.try_get::<_, Option<i16>>(i).map_err(err)?.map_or(Value::Null, |v| Value::Int(v.into()))
                 } else if *t == Type::BOOL {
                     r.try_get::<_, Option<bool>>(i)
-                        .map_err(get_err)?
+                        .map_err(err)?
                         .map_or(Value::Null, |v| Value::Int(v.into()))
                 } else if *t == Type::BYTEA {
-                    r.try_get::<_, Option<Vec<u8>>>(i).map_err(get_err)?.map_or(Value::Null, Value::Blob)
+                    r.try_get::<_, Option<Vec<u8>>>(i).map_err(err)?.map_or(Value::Null, Value::Blob)
                 } else if [Type::TEXT, Type::VARCHAR, Type::NAME, Type::BPCHAR].contains(t) {
-                    r.try_get::<_, Option<String>>(i).map_err(get_err)?.map_or(Value::Null, Value::Text)
+                    r.try_get::<_, Option<String>>(i).map_err(err)?.map_or(Value::Null, Value::Text)
                 } else {
                     return Err(StoreError::Schema(format!(
                         "column {} has unsupported type {t}",
@@ -153,19 +169,19 @@ impl Conn for PgConn {
         Ok(out)
     }
     fn batch(&mut self, sql: &str) -> Result<(), StoreError> {
-        self.client.batch_execute(sql).map_err(err)
+        self.rt.block_on(self.client.batch_execute(sql)).map_err(err)
     }
     fn begin_write(&mut self) -> Result<(), StoreError> {
-        self.client.batch_execute("BEGIN").map_err(err)
+        self.batch("BEGIN")
     }
     fn begin_read(&mut self) -> Result<(), StoreError> {
-        self.client.batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").map_err(err)
+        self.batch("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
     }
     fn commit(&mut self) -> Result<(), StoreError> {
-        self.client.batch_execute("COMMIT").map_err(err)
+        self.batch("COMMIT")
     }
     fn rollback(&mut self) -> Result<(), StoreError> {
-        self.client.batch_execute("ROLLBACK").map_err(err)
+        self.batch("ROLLBACK")
     }
 }
 
@@ -194,8 +210,10 @@ impl ScratchDatabase {
             std::process::id(),
             NEXT.fetch_add(1, Ordering::Relaxed)
         );
-        let mut admin = Client::connect(base_url, NoTls).map_err(err)?;
-        admin.batch_execute(&format!("CREATE DATABASE {name}")).map_err(err)?;
+        let mut admin = Client::connect(base_url, NoTls).map_err(|e| StoreError::Postgres(e.to_string()))?;
+        admin
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .map_err(|e| StoreError::Postgres(e.to_string()))?;
         let url = with_database(base_url, &name);
         Ok(ScratchDatabase { base_url: base_url.to_owned(), name, url })
     }

@@ -66,6 +66,54 @@ pub fn apply(conn: &mut dyn Conn, entry: &Entry) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Collects the writes of `apply` so that a batch of entries sends its projection writes as
+/// one pipeline (`Conn::execute_many`) instead of one round trip each. Projections only
+/// write, so nothing needs to be read back before the flush.
+pub struct WriteBuffer {
+    engine: crate::sql::Engine,
+    pub stmts: Vec<(String, Vec<Value>)>,
+}
+
+impl WriteBuffer {
+    pub fn new(engine: crate::sql::Engine) -> WriteBuffer {
+        WriteBuffer { engine, stmts: Vec::new() }
+    }
+    /// Sends the collected writes, in order, on `conn`'s transaction.
+    pub fn flush(&mut self, conn: &mut dyn Conn) -> Result<(), StoreError> {
+        conn.execute_many(&self.stmts)?;
+        self.stmts.clear();
+        Ok(())
+    }
+}
+
+impl Conn for WriteBuffer {
+    fn engine(&self) -> crate::sql::Engine {
+        self.engine
+    }
+    fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, StoreError> {
+        self.stmts.push((sql.to_owned(), params.to_vec()));
+        Ok(1)
+    }
+    fn query(&mut self, sql: &str, _: &[Value]) -> Result<Vec<crate::sql::Row>, StoreError> {
+        Err(StoreError::Schema(format!("a projection may only write; it tried to read: {sql}")))
+    }
+    fn batch(&mut self, sql: &str) -> Result<(), StoreError> {
+        Err(StoreError::Schema(format!("a projection may only write single statements: {sql}")))
+    }
+    fn begin_write(&mut self) -> Result<(), StoreError> {
+        Err(StoreError::Schema("a projection may not manage transactions".into()))
+    }
+    fn begin_read(&mut self) -> Result<(), StoreError> {
+        self.begin_write()
+    }
+    fn commit(&mut self) -> Result<(), StoreError> {
+        self.begin_write()
+    }
+    fn rollback(&mut self) -> Result<(), StoreError> {
+        self.begin_write()
+    }
+}
+
 /// Empties every projection table (the start of a replay).
 pub fn clear(conn: &mut dyn Conn) -> Result<(), StoreError> {
     for (table, _) in crate::schema::PROJECTIONS {

@@ -85,6 +85,14 @@ pub trait Conn: Send {
     fn engine(&self) -> Engine;
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, StoreError>;
     fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError>;
+    /// Runs statements in order, as one pipeline where the engine can (PostgreSQL sends them
+    /// in one round trip); stops at the first error, which fails the transaction.
+    fn execute_many(&mut self, stmts: &[(String, Vec<Value>)]) -> Result<(), StoreError> {
+        for (sql, params) in stmts {
+            self.execute(sql, params)?;
+        }
+        Ok(())
+    }
     /// Runs several statements without parameters.
     fn batch(&mut self, sql: &str) -> Result<(), StoreError>;
     /// Starts a transaction that holds the engine's write lock from its first statement

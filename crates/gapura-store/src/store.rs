@@ -398,6 +398,7 @@ impl Store {
             let mut head = load_head(c, &site)?;
             let mut acks = Vec::with_capacity(drafts.len());
             let mut rows = Vec::with_capacity(drafts.len());
+            let mut writes = project::WriteBuffer::new(c.engine());
             for d in drafts {
                 let (seq, prev) = head.as_ref().map_or((1, Hash::ZERO), |h| (h.count + 1, h.head));
                 let entry =
@@ -408,11 +409,12 @@ impl Store {
                 }
                 .map_err(|p| StoreError::Invalid(format!("entry {seq} of series {site}: {p}")))?;
                 ledger_effects(c, &entry)?;
-                project::apply(c, &entry)?;
+                project::apply(&mut writes, &entry)?;
                 store_seq += 1;
                 acks.push(Ack { store_seq, site_seq: seq, hash: entry.hash });
                 rows.push((store_seq, entry));
             }
+            writes.flush(c)?;
             insert_entries(c, &rows)?;
             if let Some(h) = &head {
                 save_head(c, h, tz.as_str())?;
@@ -653,13 +655,15 @@ impl Store {
                 if rows.is_empty() {
                     break;
                 }
+                let mut writes = project::WriteBuffer::new(c.engine());
                 for r in rows {
                     after = r[0].int()? as u64;
                     let stored = Hash::from_slice(r[1].blob()?).unwrap_or_default();
                     let entry =
                         v.push(after, Some(stored), r[2].blob()?.to_vec()).map_err(StoreError::Corrupt)?;
-                    project::apply(c, &entry)?;
+                    project::apply(&mut writes, &entry)?;
                 }
+                writes.flush(c)?;
                 progress(after, total);
             }
             v.finish(Some(total)).map_err(StoreError::Corrupt)?;
@@ -898,6 +902,7 @@ pub(crate) fn ingest_in_tx(
     let mut pending: Vec<(u64, Entry)> = Vec::new();
     let mut pending_hash: HashMap<(SiteId, u64), Hash> = HashMap::new();
     let mut report = IngestReport::default();
+    let mut writes = project::WriteBuffer::new(c.engine());
     for (index, bytes) in entries.into_iter().enumerate() {
         let entry = Entry::decode(bytes)
             .map_err(|e| StoreError::Refused(IngestRefusal::Undecodable { index, reason: e.to_string() }))?;
@@ -952,17 +957,19 @@ pub(crate) fn ingest_in_tx(
         }
         *tz = entry.time_zone.to_string();
         ledger_effects(c, &entry)?;
-        project::apply(c, &entry)?;
+        project::apply(&mut writes, &entry)?;
         store_seq += 1;
         pending_hash.insert((entry.site.clone(), entry.site_seq), entry.hash);
         pending.push((store_seq, entry));
         report.appended += 1;
         if pending.len() >= INSERT_ROWS_MAX * 10 {
+            writes.flush(c)?;
             insert_entries(c, &pending)?;
             pending.clear();
             pending_hash.clear();
         }
     }
+    writes.flush(c)?;
     insert_entries(c, &pending)?;
     for (head, tz) in heads.values() {
         if let Some(h) = head {
