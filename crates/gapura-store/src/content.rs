@@ -153,7 +153,9 @@ impl Store {
             return Err(StoreError::ContentNotFound(*sha256));
         };
         let key = Value::Blob(sha256.0.to_vec());
-        let chunks = self.conn.query("SELECT chunks FROM content_blobs WHERE sha256 = $1", &[key.clone()])?;
+        let chunks = self
+            .conn
+            .query("SELECT chunks FROM content_blobs WHERE sha256 = $1", std::slice::from_ref(&key))?;
         let chunks = chunks.first().map(|r| r[0].int()).transpose()?.unwrap_or(0);
         let mut h = Sha256::new();
         let mut size = 0u64;
