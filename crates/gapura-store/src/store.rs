@@ -414,13 +414,15 @@ impl Store {
                 acks.push(Ack { store_seq, site_seq: seq, hash: entry.hash });
                 rows.push((store_seq, entry));
             }
-            writes.flush(c)?;
-            insert_entries(c, &rows)?;
+            // Everything this append writes goes in one pipeline after its last read.
+            insert_entries(&mut writes, &rows)?;
             if let Some(h) = &head {
-                save_head(c, h, tz.as_str())?;
-                maybe_checkpoint(c, key, h, now_ms, false)?;
+                save_head(&mut writes, h, tz.as_str())?;
+                let last = last_checkpoint(c, &site)?;
+                maybe_checkpoint(&mut writes, key, h, last, now_ms, false)?;
             }
-            set_counter(c, store_seq)?;
+            set_counter(&mut writes, store_seq)?;
+            writes.flush(c)?;
             Ok(acks)
         })
     }
@@ -433,7 +435,10 @@ impl Store {
         in_write_tx(self.conn.as_mut(), |c| {
             counter(c, true)?;
             match load_head(c, &site)? {
-                Some(h) => maybe_checkpoint(c, key, &h, now_ms, true),
+                Some(h) => {
+                    let last = last_checkpoint(c, &site)?;
+                    maybe_checkpoint(c, key, &h, last, now_ms, true)
+                }
                 None => Ok(None),
             }
         })
@@ -760,22 +765,22 @@ fn set_counter(c: &mut dyn Conn, n: u64) -> Result<(), StoreError> {
 }
 
 fn load_head(c: &mut dyn Conn, site: &SiteId) -> Result<Option<SeriesHead>, StoreError> {
-    let Some(r) = one(
-        c.query("SELECT entries, head_hash FROM ledger_series WHERE site = $1", &[site.as_str().into()])?
-    ) else {
+    // One round trip: the head and the key in force.
+    let Some(r) = one(c.query(
+        "SELECT s.entries, s.head_hash,
+                (SELECT k.public_key FROM ledger_keys k WHERE k.site = s.site ORDER BY k.from_seq DESC LIMIT 1)
+         FROM ledger_series s WHERE s.site = $1",
+        &[site.as_str().into()],
+    )?) else {
         return Ok(None);
     };
-    let key = one(c.query(
-        "SELECT public_key FROM ledger_keys WHERE site = $1 ORDER BY from_seq DESC LIMIT 1",
-        &[site.as_str().into()],
-    )?)
-    .ok_or_else(|| StoreError::Schema(format!("series {site} has no key")))?;
+    let key = r[2].opt_text()?.ok_or_else(|| StoreError::Schema(format!("series {site} has no key")))?;
     Ok(Some(SeriesHead {
         site: site.clone(),
         count: r[0].int()? as u64,
         head: Hash::from_slice(r[1].blob()?)
             .ok_or_else(|| StoreError::Schema("head_hash is not 32 bytes".into()))?,
-        key: PublicKey::from_hex(key[0].text()?).map_err(|e| StoreError::Schema(e.to_string()))?,
+        key: PublicKey::from_hex(key).map_err(|e| StoreError::Schema(e.to_string()))?,
     }))
 }
 
@@ -840,21 +845,27 @@ pub(crate) fn insert_entries(c: &mut dyn Conn, rows: &[(u64, Entry)]) -> Result<
     Ok(())
 }
 
+/// The count and time of a series' last checkpoint ((0, i64::MIN) when it has none).
+fn last_checkpoint(c: &mut dyn Conn, site: &SiteId) -> Result<(u64, i64), StoreError> {
+    let last = one(c.query(
+        "SELECT entry_count, time_ms FROM ledger_checkpoints WHERE site = $1 ORDER BY entry_count DESC LIMIT 1",
+        &[site.as_str().into()],
+    )?);
+    Ok(match last {
+        Some(r) => (r[0].int()? as u64, r[1].int()?),
+        None => (0, i64::MIN),
+    })
+}
+
+/// Signs a checkpoint of `head` if one is due (or `force`d), writing it through `c`.
 fn maybe_checkpoint(
     c: &mut dyn Conn,
     key: &SiteKey,
     head: &SeriesHead,
+    (last_count, last_ms): (u64, i64),
     now_ms: i64,
     force: bool,
 ) -> Result<Option<Checkpoint>, StoreError> {
-    let last = one(c.query(
-        "SELECT entry_count, time_ms FROM ledger_checkpoints WHERE site = $1 ORDER BY entry_count DESC LIMIT 1",
-        &[head.site.as_str().into()],
-    )?);
-    let (last_count, last_ms) = match last {
-        Some(r) => (r[0].int()? as u64, r[1].int()?),
-        None => (0, i64::MIN),
-    };
     let due = head.count - last_count >= CHECKPOINT_INTERVAL_ENTRIES
         || now_ms.saturating_sub(last_ms) >= CHECKPOINT_INTERVAL_MS;
     if head.count <= last_count || !(force || due) {
