@@ -584,22 +584,7 @@ fn bench_ledger(s: &Setup, report: &mut Report) -> Result<bool> {
     md.push_str("Baseline: the fsync rate of section 1.\n\n");
     md.push_str("| engine | events | events/s | p50 latency | p99 latency | × fsync rate |\n|---|---:|---:|---:|---:|---:|\n");
     for (engine, o) in [("SQLite", &single_sqlite), ("PostgreSQL", &single_pg)] {
-        match o.done() {
-            Some(x) => {
-                let _ = writeln!(
-                    md,
-                    "| {engine} | {} | {} | {} | {} | {} |",
-                    fmt_int(x.ops),
-                    fmt_rate(x.rate()),
-                    fmt_latency(x.percentile(50)),
-                    fmt_latency(x.percentile(99)),
-                    fmt_ratio(x.rate() / fsync.rate())
-                );
-            }
-            None => {
-                let _ = writeln!(md, "| {engine} | {} | | | | |", o.why_not().unwrap_or_default());
-            }
-        }
+        throughput_row(&mut md, engine, o, None, &fsync);
     }
     md.push('\n');
     report.emit(&md)?;
@@ -635,23 +620,7 @@ fn bench_ledger(s: &Setup, report: &mut Report) -> Result<bool> {
     for (engine, o, single) in
         [("SQLite", &group_sqlite, &single_sqlite), ("PostgreSQL", &group_pg, &single_pg)]
     {
-        match o.done() {
-            Some(x) => {
-                let vs_single = single.done().map_or("n/a".into(), |y| fmt_ratio(x.rate() / y.rate()));
-                let _ = writeln!(
-                    md,
-                    "| {engine} | {} | {} | {} | {} | {vs_single} | {} |",
-                    fmt_int(x.ops),
-                    fmt_rate(x.rate()),
-                    fmt_latency(x.percentile(50)),
-                    fmt_latency(x.percentile(99)),
-                    fmt_ratio(x.rate() / fsync.rate())
-                );
-            }
-            None => {
-                let _ = writeln!(md, "| {engine} | {} | | | | | |", o.why_not().unwrap_or_default());
-            }
-        }
+        throughput_row(&mut md, engine, o, Some(single), &fsync);
     }
     md.push('\n');
     report.emit(&md)?;
@@ -667,6 +636,37 @@ fn outcome<T>(r: Result<T>, ok: &mut bool) -> Outcome<T> {
         Err(e) => {
             *ok = false;
             Outcome::Failed(format!("{e:#}"))
+        }
+    }
+}
+
+/// One engine's row of a throughput table; with `single`, the row has the extra
+/// "× single append" column of the group-commit table.
+fn throughput_row(
+    md: &mut String,
+    engine: &str,
+    o: &Outcome<Sample>,
+    single: Option<&Outcome<Sample>>,
+    fsync: &Sample,
+) {
+    match o.done() {
+        Some(x) => {
+            let vs_single = single
+                .map(|s| format!(" {} |", s.done().map_or("n/a".into(), |y| fmt_ratio(x.rate() / y.rate()))))
+                .unwrap_or_default();
+            let _ = writeln!(
+                md,
+                "| {engine} | {} | {} | {} | {} |{vs_single} {} |",
+                fmt_int(x.ops),
+                fmt_rate(x.rate()),
+                fmt_latency(x.percentile(50)),
+                fmt_latency(x.percentile(99)),
+                fmt_ratio(x.rate() / fsync.rate())
+            );
+        }
+        None => {
+            let empty = " |".repeat(4 + usize::from(single.is_some()));
+            let _ = writeln!(md, "| {engine} | {} |{empty}", o.why_not().unwrap_or_default());
         }
     }
 }
