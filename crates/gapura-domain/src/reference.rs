@@ -1,7 +1,5 @@
 //! Reference data: service points, countries and travel-ban authorities.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
 /// A reference value that does not have its required form.
@@ -32,47 +30,24 @@ fn code_ok(s: &str, max: usize) -> bool {
         && s.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
 }
 
-macro_rules! code_newtype {
-    ($(#[$doc:meta])* $name:ident, $check:expr, $err:path) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        #[serde(try_from = "String", into = "String")]
-        pub struct $name(String);
-        impl $name {
-            pub fn parse(s: &str) -> Result<Self, ValueError> {
-                let ok: fn(&str) -> bool = $check;
-                if ok(s) { Ok(Self(s.to_owned())) } else { Err($err(s.to_owned())) }
-            }
-            pub fn as_str(&self) -> &str { &self.0 }
-        }
-        impl TryFrom<String> for $name {
-            type Error = ValueError;
-            fn try_from(s: String) -> Result<Self, ValueError> { Self::parse(&s) }
-        }
-        impl From<$name> for String {
-            fn from(v: $name) -> String { v.0 }
-        }
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(&self.0) }
-        }
-    };
-}
-
-code_newtype!(
+gapura_ledger::validated_string!(
     /// A service point's stable code, e.g. `TPI-CGK`.
     ServicePointCode,
+    ValueError,
     |s| code_ok(s, 16),
     ValueError::ServicePointCode
 );
-code_newtype!(
+gapura_ledger::validated_string!(
     /// A three-letter country code.
     CountryCode,
+    ValueError,
     |s| s.len() == 3 && s.chars().all(|c| c.is_ascii_uppercase()),
     ValueError::CountryCode
 );
-code_newtype!(
+gapura_ledger::validated_string!(
     /// A travel-ban authority's code, e.g. `KPK`.
     AuthorityCode,
+    ValueError,
     |s| code_ok(s, 24),
     ValueError::AuthorityCode
 );

@@ -53,41 +53,10 @@ pub enum ValueError {
     Hash(String),
 }
 
-macro_rules! name_newtype {
-    ($(#[$doc:meta])* $name:ident, $check:expr, $err:path) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        #[serde(try_from = "String", into = "String")]
-        pub struct $name(String);
-
-        impl $name {
-            /// Parses and validates the value.
-            pub fn parse(s: &str) -> Result<Self, ValueError> {
-                let ok: fn(&str) -> bool = $check;
-                if ok(s) { Ok(Self(s.to_owned())) } else { Err($err(s.to_owned())) }
-            }
-            pub fn as_str(&self) -> &str { &self.0 }
-        }
-        impl TryFrom<String> for $name {
-            type Error = ValueError;
-            fn try_from(s: String) -> Result<Self, ValueError> { Self::parse(&s) }
-        }
-        impl From<$name> for String {
-            fn from(v: $name) -> String { v.0 }
-        }
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(&self.0) }
-        }
-        impl std::str::FromStr for $name {
-            type Err = ValueError;
-            fn from_str(s: &str) -> Result<Self, ValueError> { Self::parse(s) }
-        }
-    };
-}
-
-name_newtype!(
+crate::validated_string!(
     /// The site that owns a series: the centre, a border post, an office running a node.
     SiteId,
+    ValueError,
     |s| {
         (1..=32).contains(&s.len())
             && s.starts_with(|c: char| c.is_ascii_lowercase())
@@ -95,15 +64,17 @@ name_newtype!(
     },
     ValueError::SiteId
 );
-name_newtype!(
+crate::validated_string!(
     /// Who caused an event: `officer:<id>`, `system:<component>`, `device:<id>`.
     ActorId,
+    ValueError,
     |s| (1..=NAME_BYTES_MAX).contains(&s.len()) && s.chars().all(|c| c.is_ascii_graphic()),
     ValueError::Actor
 );
-name_newtype!(
+crate::validated_string!(
     /// A stable event name, e.g. `service_point.registered`.
     EventType,
+    ValueError,
     |s| {
         let mut parts = s.split('.');
         let word = |w: &str| {
@@ -116,9 +87,10 @@ name_newtype!(
     },
     ValueError::EventType
 );
-name_newtype!(
+crate::validated_string!(
     /// An IANA time zone name. Only its form is checked here: `Area/Location` or `UTC`.
     TimeZoneName,
+    ValueError,
     |s| {
         (1..=NAME_BYTES_MAX).contains(&s.len())
             && (s == "UTC"

@@ -6,6 +6,42 @@
 //! reads no clock: callers pass time in. It is not the place for domain events (they live in
 //! `gapura-domain`) nor for storage (`gapura-store`).
 
+/// Declares a string newtype that can only hold values passing `$check`: parsed once with
+/// `parse`, carried as a type afterwards, and (de)serialised as a plain string that is
+/// checked again on the way in. Shared by the ledger's names and the domain's codes.
+#[macro_export]
+macro_rules! validated_string {
+    ($(#[$doc:meta])* $name:ident, $err_ty:ty, $check:expr, $err:path) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name(String);
+
+        impl $name {
+            /// Parses and validates the value.
+            pub fn parse(s: &str) -> ::core::result::Result<Self, $err_ty> {
+                let ok: fn(&str) -> bool = $check;
+                if ok(s) { Ok(Self(s.to_owned())) } else { Err($err(s.to_owned())) }
+            }
+            pub fn as_str(&self) -> &str { &self.0 }
+        }
+        impl ::core::convert::TryFrom<String> for $name {
+            type Error = $err_ty;
+            fn try_from(s: String) -> ::core::result::Result<Self, $err_ty> { Self::parse(&s) }
+        }
+        impl ::core::convert::From<$name> for String {
+            fn from(v: $name) -> String { v.0 }
+        }
+        impl ::core::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result { f.write_str(&self.0) }
+        }
+        impl ::core::str::FromStr for $name {
+            type Err = $err_ty;
+            fn from_str(s: &str) -> ::core::result::Result<Self, $err_ty> { Self::parse(s) }
+        }
+    };
+}
+
 mod checkpoint;
 mod entry;
 mod key;
