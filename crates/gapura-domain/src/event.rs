@@ -2,10 +2,15 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::officer::check_note;
 use crate::reference::check_text;
 use crate::{
     indonesian_province_time_zone, AuthorityCode, CountryCode, ServicePoint, ServicePointCode,
     ServicePointKind, ValueError,
+};
+use crate::{
+    LoginAttempt, OfficerCreated, OfficerGrant, OfficerStatus, PasswordChanged, PersonalDataRead,
+    TokenIssued, TokenRevoked,
 };
 
 /// A change to the system's state. Events are past tense; each has a stable name and a
@@ -22,6 +27,28 @@ pub enum Event {
     AuthorityRegistered { code: AuthorityCode, name: String, legal_basis: String },
     /// `drill.marker_recorded` v1: a synthetic event appended by drills and benchmarks.
     DrillMarkerRecorded { drill: String, number: u64, padding: String },
+    /// `officer.created` v1.
+    OfficerCreated(OfficerCreated),
+    /// `officer.role_granted` v1.
+    RoleGranted(OfficerGrant),
+    /// `officer.role_revoked` v1.
+    RoleRevoked(OfficerGrant),
+    /// `officer.password_changed` v1.
+    PasswordChanged(PasswordChanged),
+    /// `officer.disabled` v1: the officer's sessions and tokens stop working at once.
+    OfficerDisabled(OfficerStatus),
+    /// `officer.enabled` v1.
+    OfficerEnabled(OfficerStatus),
+    /// `officer.token_issued` v1.
+    TokenIssued(TokenIssued),
+    /// `officer.token_revoked` v1.
+    TokenRevoked(TokenRevoked),
+    /// `audit.personal_data_read` v1.
+    PersonalDataRead(PersonalDataRead),
+    /// `auth.login_succeeded` v1.
+    LoginSucceeded(LoginAttempt),
+    /// `auth.login_failed` v1.
+    LoginFailed(LoginAttempt),
 }
 
 /// An event's stable name and the version this build writes.
@@ -58,6 +85,17 @@ const SERVICE_POINT_RENAMED: &str = "service_point.renamed";
 const COUNTRY_REGISTERED: &str = "country.registered";
 const AUTHORITY_REGISTERED: &str = "travel_ban_authority.registered";
 const DRILL_MARKER_RECORDED: &str = "drill.marker_recorded";
+const OFFICER_CREATED: &str = "officer.created";
+const ROLE_GRANTED: &str = "officer.role_granted";
+const ROLE_REVOKED: &str = "officer.role_revoked";
+const PASSWORD_CHANGED: &str = "officer.password_changed";
+const OFFICER_DISABLED: &str = "officer.disabled";
+const OFFICER_ENABLED: &str = "officer.enabled";
+const TOKEN_ISSUED: &str = "officer.token_issued";
+const TOKEN_REVOKED: &str = "officer.token_revoked";
+const PERSONAL_DATA_READ: &str = "audit.personal_data_read";
+const LOGIN_SUCCEEDED: &str = "auth.login_succeeded";
+const LOGIN_FAILED: &str = "auth.login_failed";
 
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -154,6 +192,17 @@ impl Event {
             Event::CountryRegistered { .. } => (COUNTRY_REGISTERED, 1),
             Event::AuthorityRegistered { .. } => (AUTHORITY_REGISTERED, 1),
             Event::DrillMarkerRecorded { .. } => (DRILL_MARKER_RECORDED, 1),
+            Event::OfficerCreated(_) => (OFFICER_CREATED, 1),
+            Event::RoleGranted(_) => (ROLE_GRANTED, 1),
+            Event::RoleRevoked(_) => (ROLE_REVOKED, 1),
+            Event::PasswordChanged(_) => (PASSWORD_CHANGED, 1),
+            Event::OfficerDisabled(_) => (OFFICER_DISABLED, 1),
+            Event::OfficerEnabled(_) => (OFFICER_ENABLED, 1),
+            Event::TokenIssued(_) => (TOKEN_ISSUED, 1),
+            Event::TokenRevoked(_) => (TOKEN_REVOKED, 1),
+            Event::PersonalDataRead(_) => (PERSONAL_DATA_READ, 1),
+            Event::LoginSucceeded(_) => (LOGIN_SUCCEEDED, 1),
+            Event::LoginFailed(_) => (LOGIN_FAILED, 1),
         };
         EventName { name, version }
     }
@@ -180,6 +229,21 @@ impl Event {
                 check_text("legal_basis", legal_basis)
             }
             Event::DrillMarkerRecorded { drill, .. } => check_text("drill", drill),
+            Event::OfficerCreated(o) => o.validate(),
+            Event::RoleGranted(_) | Event::RoleRevoked(_) | Event::OfficerEnabled(_) => Ok(()),
+            Event::PasswordChanged(p) => check_note("password_hash", &p.password_hash, true),
+            Event::OfficerDisabled(d) => check_note("reason", &d.reason, true),
+            Event::TokenIssued(t) => {
+                check_note("label", &t.label, true)?;
+                check_note("token_id", &t.token_id, true)?;
+                check_note("secret_sha256", &t.secret_sha256, true)
+            }
+            Event::TokenRevoked(t) => check_note("token_id", &t.token_id, true),
+            Event::PersonalDataRead(r) => r.validate(),
+            Event::LoginSucceeded(l) | Event::LoginFailed(l) => {
+                check_note("address", &l.address, true)?;
+                check_note("reason", &l.reason, false)
+            }
         }
     }
 
@@ -201,6 +265,14 @@ impl Event {
             Event::DrillMarkerRecorded { drill, number, padding } => {
                 canonical(&DrillBody { drill: drill.clone(), number: *number, padding: padding.clone() })
             }
+            Event::OfficerCreated(b) => canonical(b),
+            Event::RoleGranted(b) | Event::RoleRevoked(b) => canonical(b),
+            Event::PasswordChanged(b) => canonical(b),
+            Event::OfficerDisabled(b) | Event::OfficerEnabled(b) => canonical(b),
+            Event::TokenIssued(b) => canonical(b),
+            Event::TokenRevoked(b) => canonical(b),
+            Event::PersonalDataRead(b) => canonical(b),
+            Event::LoginSucceeded(b) | Event::LoginFailed(b) => canonical(b),
         }
     }
 
@@ -241,6 +313,17 @@ impl Event {
                 let b: DrillBody = parse(name, version, body)?;
                 Event::DrillMarkerRecorded { drill: b.drill, number: b.number, padding: b.padding }
             }
+            (OFFICER_CREATED, 1) => Event::OfficerCreated(parse(name, version, body)?),
+            (ROLE_GRANTED, 1) => Event::RoleGranted(parse(name, version, body)?),
+            (ROLE_REVOKED, 1) => Event::RoleRevoked(parse(name, version, body)?),
+            (PASSWORD_CHANGED, 1) => Event::PasswordChanged(parse(name, version, body)?),
+            (OFFICER_DISABLED, 1) => Event::OfficerDisabled(parse(name, version, body)?),
+            (OFFICER_ENABLED, 1) => Event::OfficerEnabled(parse(name, version, body)?),
+            (TOKEN_ISSUED, 1) => Event::TokenIssued(parse(name, version, body)?),
+            (TOKEN_REVOKED, 1) => Event::TokenRevoked(parse(name, version, body)?),
+            (PERSONAL_DATA_READ, 1) => Event::PersonalDataRead(parse(name, version, body)?),
+            (LOGIN_SUCCEEDED, 1) => Event::LoginSucceeded(parse(name, version, body)?),
+            (LOGIN_FAILED, 1) => Event::LoginFailed(parse(name, version, body)?),
             _ => return Err(EventError::Unknown { name: name.into(), version }),
         };
         Ok(Decoded::Domain(event))

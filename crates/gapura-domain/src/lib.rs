@@ -7,10 +7,15 @@
 
 pub mod demo;
 mod event;
+mod officer;
 mod reference;
 
 pub use event::{Decoded, Event, EventError, EventName, ServicePointRegisteredV1};
+pub use officer::{
+    Grant, LoginAttempt, OfficerCreated, OfficerGrant, OfficerId, OfficerStatus, PasswordChanged, Permission,
+    PersonalDataRead, Role, Scope, TokenIssued, TokenRevoked, AUDIT_SUBJECTS_MAX, NOTE_CHARS_MAX,
+};
 pub use reference::{
     indonesian_province_time_zone, AuthorityCode, CountryCode, ServicePoint, ServicePointCode,
-    ServicePointKind, ValueError,
+    ServicePointKind, ValueError, NAME_CHARS_MAX,
 };

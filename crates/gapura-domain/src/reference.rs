@@ -17,6 +17,15 @@ pub enum ValueError {
     /// A service point kind outside the known list.
     #[error("service point kind {0:?} is not one of regional_office, immigration_office, airport, seaport, land_crossing, detention_house, mission_abroad")]
     ServicePointKind(String),
+    /// Officer logins are 3 to 32 characters of `a-z`, `0-9`, `.`, `-`, `_`, starting with a letter.
+    #[error("officer login {0:?} must be 3 to 32 characters of a-z, 0-9, '.', '-' and '_', starting with a letter")]
+    OfficerId(String),
+    /// A role outside the known list.
+    #[error("role {0:?} is not one of border-officer, passport-officer, visa-officer, travel-ban-administrator, supervisor, system-administrator, auditor")]
+    Role(String),
+    /// A scope not written `national`, `point:CODE` or `region:CODE`.
+    #[error("scope {0:?} must be national, point:CODE or region:CODE")]
+    Scope(String),
     /// A required text is empty or longer than its limit.
     #[error("{field} must be 1 to {max} characters")]
     Text { field: &'static str, max: usize },

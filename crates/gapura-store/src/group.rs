@@ -119,7 +119,20 @@ fn commit_group(store: &mut Store, batch: Vec<Request>, now_ms: i64) {
 impl GroupHandle {
     /// Appends events and returns once they are committed (or refused).
     pub fn append(&self, actor: &ActorId, events: &[Event]) -> Result<Vec<Ack>, StoreError> {
-        let drafts = drafts(actor, events, (self.clock)())?;
+        self.send(drafts(actor, events, (self.clock)())?)
+    }
+
+    /// Appends events that different actors caused, in order, in one commit.
+    pub fn append_as(&self, events: &[(ActorId, Event)]) -> Result<Vec<Ack>, StoreError> {
+        let now = (self.clock)();
+        let mut all = Vec::with_capacity(events.len());
+        for (actor, event) in events {
+            all.extend(drafts(actor, std::slice::from_ref(event), now)?);
+        }
+        self.send(all)
+    }
+
+    fn send(&self, drafts: Vec<EntryDraft>) -> Result<Vec<Ack>, StoreError> {
         let (reply, rx) = mpsc::channel();
         self.tx
             .send(Msg::Append(Request { drafts, reply }))

@@ -11,6 +11,7 @@ mod export;
 mod group;
 pub mod postgres;
 pub mod project;
+mod reader;
 pub mod schema;
 pub mod sql;
 pub mod sqlite;
@@ -22,6 +23,10 @@ use std::path::PathBuf;
 pub use content::{CONTENT_BYTES_MAX, CONTENT_CHUNK_BYTES};
 pub use export::{read_checkpoint_dir, verify_export, ExportReport, ImportOptions};
 pub use group::{GroupCommitter, GroupHandle, GROUP_COMMIT_EVENTS_MAX};
+pub use reader::{
+    Account, AuditFilter, AuditRow, OfficerFilter, OfficerRow, Personal, ReadAudit, Reader,
+    ServicePointFilter, ServicePointRow, TokenRow, PAGE_ROWS_MAX,
+};
 pub use store::{
     Ack, IngestRefusal, IngestReport, ReplayReport, SeriesRow, Store, VerifyOptions,
     CHECKPOINT_INTERVAL_ENTRIES, CHECKPOINT_INTERVAL_MS, DB_FILE, KEY_FILE,

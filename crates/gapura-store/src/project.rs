@@ -15,6 +15,8 @@ pub fn apply(conn: &mut dyn Conn, entry: &Entry) -> Result<(), StoreError> {
             StoreError::Event { site: entry.site.to_string(), site_seq: entry.site_seq, source: e }
         })?;
     let Decoded::Domain(event) = decoded else { return Ok(()) };
+    let event_kind =
+        if matches!(event, Event::LoginSucceeded(_)) { LoginKind::Succeeded } else { LoginKind::Other };
     match event {
         Event::ServicePointRegistered(sp) => {
             conn.execute(
@@ -62,7 +64,128 @@ pub fn apply(conn: &mut dyn Conn, entry: &Entry) -> Result<(), StoreError> {
                 &[drill.into(), Value::from(number)],
             )?;
         }
+        Event::OfficerCreated(o) => {
+            conn.execute(
+                "INSERT INTO officers (officer, name, home_point, password_hash, disabled, created_ms, changed_ms)
+                 VALUES ($1, $2, $3, $4, 0, $5, $5)
+                 ON CONFLICT (officer) DO UPDATE SET name = excluded.name, home_point = excluded.home_point,
+                   password_hash = excluded.password_hash, changed_ms = excluded.changed_ms",
+                &[
+                    o.officer.as_str().into(),
+                    o.name.into(),
+                    o.home_point.as_str().into(),
+                    o.password_hash.into(),
+                    entry.time_ms.into(),
+                ],
+            )?;
+        }
+        Event::RoleGranted(g) => {
+            conn.execute(
+                "INSERT INTO officer_grants (officer, role, scope, granted_ms) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (officer, role, scope) DO NOTHING",
+                &[
+                    g.officer.as_str().into(),
+                    g.role.as_str().into(),
+                    g.scope.to_string().into(),
+                    entry.time_ms.into(),
+                ],
+            )?;
+        }
+        Event::RoleRevoked(g) => {
+            conn.execute(
+                "DELETE FROM officer_grants WHERE officer = $1 AND role = $2 AND scope = $3",
+                &[g.officer.as_str().into(), g.role.as_str().into(), g.scope.to_string().into()],
+            )?;
+        }
+        Event::PasswordChanged(p) => {
+            conn.execute(
+                "UPDATE officers SET password_hash = $2, changed_ms = $3 WHERE officer = $1",
+                &[p.officer.as_str().into(), p.password_hash.into(), entry.time_ms.into()],
+            )?;
+        }
+        Event::OfficerDisabled(d) => set_disabled(conn, &d.officer, true, entry.time_ms)?,
+        Event::OfficerEnabled(d) => set_disabled(conn, &d.officer, false, entry.time_ms)?,
+        Event::TokenIssued(t) => {
+            conn.execute(
+                "INSERT INTO officer_tokens (token_id, officer, secret_sha256, label, issued_ms, expires_ms, revoked)
+                 VALUES ($1, $2, $3, $4, $5, $6, 0)",
+                &[
+                    t.token_id.into(),
+                    t.officer.as_str().into(),
+                    t.secret_sha256.into(),
+                    t.label.into(),
+                    entry.time_ms.into(),
+                    t.expires_ms.into(),
+                ],
+            )?;
+        }
+        Event::TokenRevoked(t) => {
+            conn.execute(
+                "UPDATE officer_tokens SET revoked = 1 WHERE token_id = $1 AND officer = $2",
+                &[t.token_id.into(), t.officer.as_str().into()],
+            )?;
+        }
+        Event::PersonalDataRead(r) => {
+            // One row per subject so that "who read this person" is one index lookup; a read
+            // that returned nobody is kept as one row with an empty subject.
+            let subjects = if r.subjects.is_empty() { vec![String::new()] } else { r.subjects };
+            for subject in subjects {
+                conn.execute(
+                    "INSERT INTO audit_reads (site, site_seq, subject, time_ms, officer, point, address,
+                       request_id, route, record, query)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                     ON CONFLICT (site, site_seq, subject) DO NOTHING",
+                    &[
+                        entry.site.as_str().into(),
+                        Value::from(entry.site_seq),
+                        subject.into(),
+                        entry.time_ms.into(),
+                        r.officer.as_str().into(),
+                        r.point.as_str().into(),
+                        r.address.clone().into(),
+                        r.request_id.clone().into(),
+                        r.route.clone().into(),
+                        r.record.clone().into(),
+                        r.query.clone().into(),
+                    ],
+                )?;
+            }
+        }
+        Event::LoginSucceeded(l) | Event::LoginFailed(l) => {
+            let succeeded = i64::from(matches!(event_kind, LoginKind::Succeeded));
+            conn.execute(
+                "INSERT INTO login_events (site, site_seq, time_ms, officer, address, succeeded, reason)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                &[
+                    entry.site.as_str().into(),
+                    Value::from(entry.site_seq),
+                    entry.time_ms.into(),
+                    l.officer.as_str().into(),
+                    l.address.into(),
+                    succeeded.into(),
+                    l.reason.into(),
+                ],
+            )?;
+        }
     }
+    Ok(())
+}
+
+enum LoginKind {
+    Succeeded,
+    Other,
+}
+
+fn set_disabled(
+    conn: &mut dyn Conn,
+    officer: &gapura_domain::OfficerId,
+    disabled: bool,
+    time_ms: i64,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE officers SET disabled = $2, changed_ms = $3 WHERE officer = $1",
+        &[officer.as_str().into(), i64::from(disabled).into(), time_ms.into()],
+    )?;
     Ok(())
 }
 

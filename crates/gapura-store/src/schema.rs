@@ -72,6 +72,66 @@ CREATE TABLE content_chunks (
 );
 ",
     ),
+    (
+        3,
+        "
+CREATE TABLE officers (
+    officer TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    home_point TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    disabled BIGINT NOT NULL,
+    created_ms BIGINT NOT NULL,
+    changed_ms BIGINT NOT NULL
+);
+CREATE INDEX officers_home_point ON officers (home_point);
+CREATE TABLE officer_grants (
+    officer TEXT NOT NULL,
+    role TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    granted_ms BIGINT NOT NULL,
+    PRIMARY KEY (officer, role, scope)
+);
+CREATE TABLE officer_tokens (
+    token_id TEXT PRIMARY KEY,
+    officer TEXT NOT NULL,
+    secret_sha256 TEXT NOT NULL UNIQUE,
+    label TEXT NOT NULL,
+    issued_ms BIGINT NOT NULL,
+    expires_ms BIGINT NOT NULL,
+    revoked BIGINT NOT NULL
+);
+CREATE INDEX officer_tokens_officer ON officer_tokens (officer);
+CREATE TABLE audit_reads (
+    site TEXT NOT NULL,
+    site_seq BIGINT NOT NULL,
+    subject TEXT NOT NULL,
+    time_ms BIGINT NOT NULL,
+    officer TEXT NOT NULL,
+    point TEXT NOT NULL,
+    address TEXT NOT NULL,
+    request_id TEXT NOT NULL,
+    route TEXT NOT NULL,
+    record TEXT NOT NULL,
+    query TEXT,
+    PRIMARY KEY (site, site_seq, subject)
+);
+CREATE INDEX audit_reads_officer ON audit_reads (officer, time_ms);
+CREATE INDEX audit_reads_subject ON audit_reads (subject, time_ms);
+CREATE INDEX audit_reads_time ON audit_reads (time_ms);
+CREATE TABLE login_events (
+    site TEXT NOT NULL,
+    site_seq BIGINT NOT NULL,
+    time_ms BIGINT NOT NULL,
+    officer TEXT NOT NULL,
+    address TEXT NOT NULL,
+    succeeded BIGINT NOT NULL,
+    reason TEXT NOT NULL,
+    PRIMARY KEY (site, site_seq)
+);
+CREATE INDEX login_events_officer ON login_events (officer, time_ms);
+",
+    ),
 ];
 
 /// The projection tables (rebuilt by replay) and the order that makes a dump canonical.
@@ -80,6 +140,11 @@ pub const PROJECTIONS: &[(&str, &str)] = &[
     ("countries", "code"),
     ("travel_ban_authorities", "code"),
     ("drill_markers", "drill"),
+    ("officers", "officer"),
+    ("officer_grants", "officer, role, scope"),
+    ("officer_tokens", "token_id"),
+    ("audit_reads", "site, site_seq, subject"),
+    ("login_events", "site, site_seq"),
 ];
 
 /// The schema version this build needs.
