@@ -3,6 +3,7 @@
 
 mod bench;
 mod drill;
+mod officer;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -34,10 +35,13 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Create and migrate a store and the site's key; with --demo, load the demo data.
+    /// Create and migrate a store and the site's key; with --reference, load the reference
+    /// data (service points, countries, authorities); with --demo, also the demo officers.
     Init {
         #[arg(long)]
         demo: bool,
+        #[arg(long)]
+        reference: bool,
         /// This store's site id (its series).
         #[arg(long, default_value = "centre")]
         site: String,
@@ -45,8 +49,28 @@ enum Command {
         #[arg(long, default_value = "Asia/Jakarta")]
         time_zone: String,
     },
-    /// Create the demo store if there is none, verify it, replay it, and show what it holds.
-    Demo,
+    /// Create the demo store if there is none, verify it, replay it, show what it holds, and
+    /// serve it with the demo officers' logins.
+    Demo {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+    },
+    /// Serve the API and the console until SIGTERM.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+        /// Send cookies without the Secure flag: only for plain HTTP outside localhost, never in production.
+        #[arg(long)]
+        insecure_cookies: bool,
+        /// Rebuild every projection from the ledger before serving.
+        #[arg(long)]
+        replay: bool,
+        /// Log JSON lines instead of text.
+        #[arg(long)]
+        log_json: bool,
+    },
+    #[command(subcommand)]
+    Officer(OfficerCommand),
     /// Show what the store holds: series, heads, projections, state digest.
     Status,
     /// Rebuild every projection from the ledger.
@@ -59,6 +83,41 @@ enum Command {
     Drill(DrillCommand),
     /// Measure the ledger against named baselines and print a Markdown report.
     Bench(bench::BenchArgs),
+}
+
+/// Officer accounts, from the command line: how the first administrator of a new store is
+/// made (there are no default credentials outside the demo).
+#[derive(Subcommand)]
+enum OfficerCommand {
+    /// Create an officer with one role; asks for the password (or reads it from stdin).
+    Create {
+        /// The login: 3-32 characters of a-z, 0-9, '.', '-', '_'.
+        #[arg(long)]
+        login: String,
+        #[arg(long)]
+        name: String,
+        /// The officer's home service point (its code).
+        #[arg(long)]
+        point: String,
+        /// border-officer, passport-officer, visa-officer, travel-ban-administrator, supervisor, system-administrator or auditor.
+        #[arg(long)]
+        role: String,
+        /// national, region:CODE or point:CODE.
+        #[arg(long)]
+        scope: String,
+        /// Read the password from the first line of standard input instead of the terminal.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Issue an API token to an officer and print it (shown once).
+    Token {
+        #[arg(long)]
+        login: String,
+        #[arg(long)]
+        label: String,
+        #[arg(long, default_value_t = 90)]
+        days: i64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -190,12 +249,18 @@ fn progress_bar(label: &str) -> ProgressBar {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match &cli.command {
-        Command::Init { demo, site, time_zone } => {
-            let store = init(&cli, site, time_zone, *demo)?;
+        Command::Init { demo, reference, site, time_zone } => {
+            let store = init(&cli, site, time_zone, *reference || *demo, *demo)?;
             store.close(now_ms())?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Demo => demo_cmd(&cli),
+        Command::Demo { listen } => demo_cmd(&cli, *listen),
+        Command::Serve { listen, insecure_cookies, replay, log_json } => {
+            let settings =
+                gapura_server::Settings { secure_cookies: !insecure_cookies, demo_logins: Vec::new() };
+            serve(&cli, *listen, settings, *replay, *log_json)
+        }
+        Command::Officer(cmd) => officer::run(&Location::parse(&cli.database), cli.key.as_deref(), cmd),
         Command::Status => {
             let mut store = open(&cli)?;
             print_status(&mut store)?;
@@ -218,7 +283,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-fn init(cli: &Cli, site: &str, tz: &str, with_demo: bool) -> Result<Store> {
+fn init(cli: &Cli, site: &str, tz: &str, with_reference: bool, with_demo: bool) -> Result<Store> {
     let loc = Location::parse(&cli.database);
     let site = SiteId::parse(site).context("--site")?;
     let tz = TimeZoneName::parse(tz).context("--time-zone")?;
@@ -228,8 +293,8 @@ fn init(cli: &Cli, site: &str, tz: &str, with_demo: bool) -> Result<Store> {
         "created store at {loc} for site {site}; public key {}",
         store.public_key().map(|k| k.to_hex()).unwrap_or_default()
     );
-    if with_demo {
-        let events = demo::reference_events().context("reading the demo data")?;
+    if with_reference {
+        let events = demo::reference_events().context("reading the reference data")?;
         let actor = ActorId::parse("system:demo").context("actor")?;
         let acks = store.append(&actor, &events, now_ms()).context("loading the demo data")?;
         println!(
@@ -240,17 +305,56 @@ fn init(cli: &Cli, site: &str, tz: &str, with_demo: bool) -> Result<Store> {
             store.count_rows("travel_ban_authorities")?
         );
     }
+    if with_demo {
+        let events =
+            gapura_server::demo::demo_officer_events().map_err(|e| anyhow::anyhow!(e.body.message))?;
+        let actor = ActorId::parse("system:demo").context("actor")?;
+        store.append(&actor, &events, now_ms()).context("creating the demo officers")?;
+        println!("created {} demo officers", gapura_server::demo::DEMO_OFFICERS.len());
+    }
     Ok(store)
 }
 
-fn demo_cmd(cli: &Cli) -> Result<ExitCode> {
+fn serve(
+    cli: &Cli,
+    listen: std::net::SocketAddr,
+    settings: gapura_server::Settings,
+    replay: bool,
+    log_json: bool,
+) -> Result<ExitCode> {
+    gapura_server::init_logging(log_json);
+    let demo = !settings.demo_logins.is_empty();
+    let logins = settings.demo_logins.clone();
+    let opts = gapura_server::ServeOptions {
+        location: Location::parse(&cli.database),
+        key: cli.key.clone(),
+        listen,
+        settings,
+        replay,
+    };
+    let rt =
+        tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")?;
+    rt.block_on(gapura_server::serve(opts, |addr| {
+        println!("\nGapura is serving at http://{addr}/console (API: http://{addr}/api/docs); stop with Ctrl-C or SIGTERM");
+        if demo {
+            println!("demo logins (password for each: {}):", gapura_server::demo::DEMO_PASSWORD);
+            for (login, _) in &logins {
+                println!("  {login}");
+            }
+        }
+        let _ = std::io::stdout().flush();
+    }))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn demo_cmd(cli: &Cli, listen: std::net::SocketAddr) -> Result<ExitCode> {
     let loc = Location::parse(&cli.database);
     let mut store = match Store::open(&loc, cli.key.as_deref()) {
         Ok(s) => {
             println!("using the existing store at {loc}");
             s
         }
-        Err(StoreError::NotFound(_)) => init(cli, "centre", "Asia/Jakarta", true)?,
+        Err(StoreError::NotFound(_)) => init(cli, "centre", "Asia/Jakarta", true, true)?,
         Err(e) => return Err(e).with_context(|| format!("opening {loc}")),
     };
     store.checkpoint_now(now_ms())?;
@@ -260,9 +364,14 @@ fn demo_cmd(cli: &Cli) -> Result<ExitCode> {
     }
     replay(&mut store)?;
     print_status(&mut store)?;
-    println!("\nNext: `gapura ledger export --to DIR`, `gapura ledger verify --from DIR`, `gapura ledger import --from DIR --database postgres://…`");
     store.close(now_ms())?;
-    Ok(ExitCode::SUCCESS)
+    // Cookies carry the Secure flag unless the demo is served on this machine only, where
+    // browsers accept plain HTTP.
+    let settings = gapura_server::Settings {
+        secure_cookies: !listen.ip().is_loopback(),
+        demo_logins: gapura_server::demo::demo_logins(),
+    };
+    serve(cli, listen, settings, false, false)
 }
 
 fn print_status(store: &mut Store) -> Result<()> {
@@ -283,7 +392,9 @@ fn print_status(store: &mut Store) -> Result<()> {
             s.time_zone
         );
     }
-    for t in ["service_points", "countries", "travel_ban_authorities", "drill_markers"] {
+    for t in
+        ["service_points", "countries", "travel_ban_authorities", "officers", "audit_reads", "drill_markers"]
+    {
         println!("{t}: {} rows", store.count_rows(t)?);
     }
     println!("state digest: {}", store.state_digest()?);

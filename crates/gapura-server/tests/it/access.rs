@@ -1,0 +1,1 @@
+//! Every route × every role × own and other scope.

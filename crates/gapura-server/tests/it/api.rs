@@ -1,0 +1,1 @@
+//! The JSON API: credentials, error bodies, officers, tokens, audit.

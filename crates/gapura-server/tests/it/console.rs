@@ -1,0 +1,1 @@
+//! The console: login, CSRF, language, pages by role.
