@@ -264,6 +264,8 @@ pub struct PersonalDataRead {
     pub officer: OfficerId,
     /// The service point the officer was working for (their home point).
     pub point: ServicePointCode,
+    /// When the record was read (Unix ms); the entry's own time is when it was committed.
+    pub read_ms: i64,
     /// The network address the request came from.
     pub address: String,
     pub request_id: String,

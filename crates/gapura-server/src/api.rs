@@ -613,6 +613,23 @@ pub async fn set_disabled(
         .read(move |r| r.account(&who))
         .await?
         .ok_or_else(|| ApiError::not_found("no such officer"))?;
+    // An administrator may not lock out (or let back in) someone whose roles reach beyond
+    // their own scope: a point administrator cannot disable a national auditor.
+    let mine = c.scopes(Permission::OfficersManage);
+    for g in &account.grants {
+        let code = g.scope.point().map(ToString::to_string);
+        let ancestors = match code {
+            Some(code) => st.db()?.read(move |r| r.ancestors(&code)).await?,
+            None => Vec::new(),
+        };
+        if !mine.iter().any(|s| s.contains(&g.scope, &ancestors)) {
+            return Err(ApiError::forbidden(format!(
+                "{id} holds {} for {}, beyond your scope; an administrator of that scope must do this",
+                g.role.as_str(),
+                g.scope
+            )));
+        }
+    }
     let event = match reason {
         Some(reason) => {
             let reason = reason.trim();

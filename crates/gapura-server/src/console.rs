@@ -118,6 +118,7 @@ fn layout(p: &Page<'_>, body: Markup) -> Markup {
                         " · "
                         @if l == Lang::En { strong { "EN" } } @else { a href={"/console/lang/en?back=" (back)} hreflang="en" id="lang-en" { "EN" } }
                         @if let Some(c) = p.caller {
+                            " · "
                             span.who { (c.officer) }
                             form.inline method="post" action="/console/logout" {
                                 (csrf_field(c))
@@ -153,19 +154,25 @@ fn page<'a>(lang: Lang, caller: Option<&'a Caller>, title: &str, here: &str) -> 
 
 /// The page shown for a refused or failed console request.
 pub fn error_page(lang: Lang, e: &ApiError) -> Response {
+    error_page_for(lang, None, "/console", e)
+}
+
+/// The page shown for a refused or failed request of a signed-in officer: the shell stays
+/// (navigation, language, sign out), and the language switch comes back to `here`.
+pub fn error_page_for(lang: Lang, caller: Option<&Caller>, here: &str, e: &ApiError) -> Response {
     let title = match e.status {
         StatusCode::FORBIDDEN => M::Refused.t(lang),
         StatusCode::NOT_FOUND => M::NotFound.t(lang),
         _ => M::Problem.t(lang),
     };
-    let p = page(lang, None, title, "/console");
+    let p = page(lang, caller, title, here);
     render(
         &p,
         e.status,
         html! {
             div.problem role="alert" data-code=(e.body.code) {
-                @if e.status == StatusCode::FORBIDDEN { p { (M::RefusedText.t(lang)) } }
-                p { (e.body.message) }
+                @if e.status == StatusCode::FORBIDDEN { p { strong { (M::RefusedText.t(lang)) } } }
+                p.detail lang="en" { (e.body.message) }
                 @if let Some(f) = &e.body.field { p { (M::Field.t(lang)) ": " code { (f) } } }
             }
             p { a href="/console" { (M::BackHome.t(lang)) } }
@@ -297,10 +304,7 @@ pub async fn set_language(
     let Some(lang) = Lang::parse(&lang) else {
         return error_page(Lang::Id, &ApiError::not_found("the languages are id and en"));
     };
-    let back = match q.as_ref().and_then(|q| q.back.as_deref()) {
-        Some(b) if b.starts_with("/console") && !b.starts_with("//") => b.to_owned(),
-        _ => "/console".to_owned(),
-    };
+    let back = safe_next(q.as_ref().and_then(|q| q.back.as_deref()));
     let mut r = see_other(&back);
     r.headers_mut().append(
         header::SET_COOKIE,
@@ -805,7 +809,12 @@ pub async fn officer(
             })
         })
         .collect();
-    let manage = c.has(Permission::OfficersManage);
+    let home = o.home_point.clone();
+    let ancestors = match st.db() {
+        Ok(db) => db.read(move |r| r.ancestors(&home)).await.unwrap_or_default(),
+        Err(_) => Vec::new(),
+    };
+    let manage = c.covers(Permission::OfficersManage, &ancestors);
     let p = page(l, Some(&c), &o.name, &format!("/console/officers/{officer}"));
     render(
         &p,
@@ -961,7 +970,7 @@ pub async fn audit(
             @if let Some(rows) = rows {
                 @if rows.is_empty() { p { (M::NothingFound.t(l)) } } @else {
                     table id="audit" {
-                        thead { tr { th { (M::Time.t(l)) } th { (M::Officer.t(l)) } th { (M::HomePoint.t(l)) } th { (M::Address.t(l)) } th { (M::Record.t(l)) } th { "Subject" } th { "Route" } } }
+                        thead { tr { th { (M::Time.t(l)) } th { (M::Officer.t(l)) } th { (M::HomePoint.t(l)) } th { (M::Address.t(l)) } th { (M::Record.t(l)) } th { (M::SubjectColumn.t(l)) } th { (M::Route.t(l)) } } }
                         tbody { @for a in &rows { tr {
                             td { (a.time) }
                             td { (a.officer) }

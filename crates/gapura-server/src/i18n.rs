@@ -120,6 +120,8 @@ messages! {
     Filter => ("Saring", "Filter"),
     Roles => ("Peran", "Roles"),
     Actions => ("Tindakan", "Actions"),
+    SubjectColumn => ("Subjek", "Subject"),
+    Route => ("Rute", "Route"),
 }
 
 #[cfg(test)]

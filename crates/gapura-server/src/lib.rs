@@ -105,7 +105,7 @@ pub fn attach(state: &AppState, store: Store) -> Running {
     let committer = GroupCommitter::start(store, state.clock.clone());
     let (tx, rx) = tokio::sync::mpsc::channel(state::AUDIT_QUEUE_MAX);
     let audit_task = tokio::spawn(state::run_audit_writer(rx, committer.handle()));
-    let db = Db::new(location, committer.handle(), tx);
+    let db = Db::new(location, state.clock.clone(), committer.handle(), tx);
     // Attached once per state; a second attach keeps the first store.
     let _ = state.db.set(Arc::new(db));
     state.readiness.set(Phase::Ready);
@@ -131,7 +131,13 @@ impl Running {
 /// The whole application: routes from the table, each behind its guard, inside the request
 /// layer (ids, logs, metrics, error bodies, panics, compression, body limit).
 pub fn app(state: AppState) -> Router {
-    routes::router(state.clone())
+    with_request_layers(routes::router(state.clone()), state)
+}
+
+/// Wraps a router in the request layer. Public so that tests can put a route of their own
+/// (one that panics, say) behind exactly the layers the real routes have.
+pub fn with_request_layers(router: Router, state: AppState) -> Router {
+    router
         .layer(axum::extract::DefaultBodyLimit::max(routes::BODY_BYTES_MAX))
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(|_| {

@@ -402,6 +402,22 @@ fn refuse(info: &RouteInfo, lang_src: &axum::http::request::Parts, e: ApiError) 
     }
 }
 
+/// A refusal once the caller is known: the console keeps its shell around the refusal.
+fn refuse_caller(
+    info: &RouteInfo,
+    parts: &axum::http::request::Parts,
+    caller: &Caller,
+    e: ApiError,
+) -> Response {
+    match info.surface {
+        Surface::Console => {
+            let here = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/console");
+            console::error_page_for(console::lang_of(&parts.headers), Some(caller), here, &e)
+        }
+        _ => e.into_response(),
+    }
+}
+
 /// Authenticates the caller, checks the route's permission and scope, checks the CSRF token
 /// of a console form, and hands the handler a [`Caller`].
 async fn guard(
@@ -487,9 +503,10 @@ async fn guard(
 
     // May they?
     if !caller.has(permission) {
-        return refuse(
+        return refuse_caller(
             &info,
             &parts,
+            &caller,
             ApiError::forbidden(format!(
                 "this needs the permission {}, which none of your roles carries",
                 permission.as_str()
@@ -502,9 +519,10 @@ async fn guard(
             let params = match RawPathParams::from_request_parts(&mut parts, &state).await {
                 Ok(p) => p,
                 Err(e) => {
-                    return refuse(
+                    return refuse_caller(
                         &info,
                         &parts,
+                        &caller,
                         ApiError::new(StatusCode::BAD_REQUEST, "invalid_path", e.to_string()),
                     )
                 }
@@ -520,13 +538,14 @@ async fn guard(
                 match db.read(move |r| r.account(&v)).await {
                     Ok(Some(a)) => a.home_point.to_string(),
                     Ok(None) => {
-                        return refuse(
+                        return refuse_caller(
                             &info,
                             &parts,
+                            &caller,
                             ApiError::not_found(format!("there is no officer {value:?}")),
                         )
                     }
-                    Err(e) => return refuse(&info, &parts, e),
+                    Err(e) => return refuse_caller(&info, &parts, &caller, e),
                 }
             }
             _ => value,
@@ -534,23 +553,31 @@ async fn guard(
         let p = point.clone();
         let ancestors = match db.read(move |r| r.ancestors(&p)).await {
             Ok(a) => a,
-            Err(e) => return refuse(&info, &parts, e),
+            Err(e) => return refuse_caller(&info, &parts, &caller, e),
         };
         if ancestors.is_empty() {
-            return refuse(
+            return refuse_caller(
                 &info,
                 &parts,
+                &caller,
                 ApiError::not_found(format!("there is no service point {point:?}")),
             );
         }
         if !caller.covers(permission, &ancestors) {
-            return refuse(
+            return refuse_caller(
                 &info,
                 &parts,
-                ApiError::forbidden(format!(
-                    "your roles carry {} only for other service points, not for {point}",
-                    permission.as_str()
-                )),
+                &caller,
+                ApiError::forbidden(match target {
+                    Target::Officer(_) => format!(
+                        "your roles carry {} only for other service points than this officer's",
+                        permission.as_str()
+                    ),
+                    _ => format!(
+                        "your roles carry {} only for other service points, not for {point}",
+                        permission.as_str()
+                    ),
+                }),
             );
         }
     }
@@ -560,9 +587,10 @@ async fn guard(
         let bytes = match axum::body::to_bytes(body, BODY_BYTES_MAX).await {
             Ok(b) => b,
             Err(_) => {
-                return refuse(
+                return refuse_caller(
                     &info,
                     &parts,
+                    &caller,
                     ApiError::new(
                         StatusCode::PAYLOAD_TOO_LARGE,
                         "payload_too_large",
@@ -574,9 +602,10 @@ async fn guard(
         let sent = form_urlencoded::parse(&bytes).find(|(k, _)| k == "csrf").map(|(_, v)| v.into_owned());
         let expected = caller.csrf().unwrap_or_default();
         if sent.map(|s| sha256_hex(&s)) != Some(sha256_hex(expected)) {
-            return refuse(
+            return refuse_caller(
                 &info,
                 &parts,
+                &caller,
                 ApiError::forbidden(
                     "the form's security token is missing or stale; reload the page and try again",
                 )

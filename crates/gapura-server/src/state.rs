@@ -66,6 +66,7 @@ impl Readiness {
 /// connections of their own, all on blocking threads.
 pub struct Db {
     location: Location,
+    clock: Clock,
     writer: GroupHandle,
     readers: Mutex<Vec<Reader>>,
     permits: tokio::sync::Semaphore,
@@ -113,9 +114,10 @@ impl AppState {
 }
 
 impl Db {
-    pub fn new(location: Location, writer: GroupHandle, audit: mpsc::Sender<AuditMsg>) -> Db {
+    pub fn new(location: Location, clock: Clock, writer: GroupHandle, audit: mpsc::Sender<AuditMsg>) -> Db {
         Db {
             location,
+            clock,
             writer,
             readers: Mutex::new(Vec::new()),
             permits: tokio::sync::Semaphore::new(READERS_MAX),
@@ -155,7 +157,7 @@ impl Db {
         caller: &Caller,
         f: impl FnOnce(&mut Personal<'_>) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, ApiError> {
-        let mut audit = RequestAudit { caller: caller.clone(), events: Vec::new() };
+        let mut audit = RequestAudit { caller: caller.clone(), now_ms: (self.clock)(), events: Vec::new() };
         let (out, audit) = self
             .read(move |r| {
                 let out = f(&mut r.personal(&mut audit));
@@ -191,8 +193,20 @@ impl Db {
     }
 }
 
+impl Drop for Db {
+    fn drop(&mut self) {
+        // A PostgreSQL reader owns a small runtime of its own, which may not be dropped on a
+        // thread that drives async tasks (the server's last state is dropped on one).
+        let readers = std::mem::take(self.readers.get_mut().unwrap_or_else(|p| p.into_inner()));
+        if !readers.is_empty() {
+            let _ = std::thread::spawn(move || drop(readers)).join();
+        }
+    }
+}
+
 struct RequestAudit {
     caller: Caller,
+    now_ms: i64,
     events: Vec<Event>,
 }
 
@@ -208,6 +222,7 @@ impl ReadAudit for RequestAudit {
             self.events.push(Event::PersonalDataRead(gapura_domain::PersonalDataRead {
                 officer: self.caller.officer.clone(),
                 point: self.caller.home_point.clone(),
+                read_ms: self.now_ms,
                 address: self.caller.address.clone(),
                 request_id: self.caller.request_id.clone(),
                 route: self.caller.route.clone(),

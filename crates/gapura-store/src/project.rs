@@ -139,7 +139,7 @@ pub fn apply(conn: &mut dyn Conn, entry: &Entry) -> Result<(), StoreError> {
                         entry.site.as_str().into(),
                         Value::from(entry.site_seq),
                         subject.into(),
-                        entry.time_ms.into(),
+                        r.read_ms.into(),
                         r.officer.as_str().into(),
                         r.point.as_str().into(),
                         r.address.clone().into(),

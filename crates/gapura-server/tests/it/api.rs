@@ -1,1 +1,386 @@
-//! The JSON API: credentials, error bodies, officers, tokens, audit.
+//! The JSON API: credentials, error bodies, officers, tokens, passwords, audit search.
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use serde_json::json;
+
+use crate::{TestApp, T0_MS};
+
+fn code(r: &crate::Reply) -> String {
+    r.json()["code"].as_str().unwrap_or_default().to_owned()
+}
+
+#[tokio::test]
+async fn the_openapi_document_lists_exactly_the_api_routes() {
+    let app = TestApp::new().await;
+    let doc = app.api(Method::GET, "/api/openapi.json", None, None).await.json();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let mut documented: Vec<String> = Vec::new();
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for (method, op) in ops.as_object().unwrap() {
+            documented.push(format!("{} {path}", method.to_uppercase()));
+            assert!(op["summary"].as_str().is_some_and(|s| !s.is_empty()), "{method} {path} has no summary");
+            assert_eq!(op["security"], json!([{"bearer": []}]), "{method} {path} must need a bearer token");
+            assert!(op["responses"]["401"].is_object() && op["responses"]["422"].is_object());
+        }
+    }
+    let mut routes: Vec<String> = gapura_server::routes::table()
+        .iter()
+        .filter(|r| r.info.surface == gapura_server::routes::Surface::Api)
+        .map(|r| format!("{} {}", r.info.method, r.info.path))
+        .collect();
+    documented.sort();
+    routes.sort();
+    assert_eq!(documented, routes);
+    // Every reference resolves to a schema in the document.
+    let text = doc.to_string();
+    for piece in text.split("\"$ref\":\"#/components/schemas/").skip(1) {
+        let name = &piece[..piece.find('"').unwrap()];
+        assert!(doc["components"]["schemas"][name].is_object(), "dangling $ref {name}");
+    }
+    let page = app.api(Method::GET, "/api/docs", None, None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text().contains("/api/v1/service-points/{code}"));
+}
+
+#[tokio::test]
+async fn every_api_endpoint_needs_a_credential() {
+    let app = TestApp::new().await;
+    let r = app.api(Method::GET, "/api/v1/service-points", None, None).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(code(&r), "unauthenticated");
+    assert!(r.headers.get(header::WWW_AUTHENTICATE).is_some());
+    let r = app.api(Method::GET, "/api/v1/service-points", Some("gapura_0000_nope"), None).await;
+    assert_eq!((r.status, code(&r).as_str()), (StatusCode::UNAUTHORIZED, "invalid_token"));
+}
+
+#[tokio::test]
+async fn bad_requests_say_what_and_where() {
+    let app = TestApp::new().await;
+    let t = app.token("admin").await;
+    let path = "/api/v1/service-points/TPI-CGK/officers";
+
+    let send_raw = |body: &'static str, ct: &'static str| {
+        Request::post(path)
+            .header(header::AUTHORIZATION, format!("Bearer {t}"))
+            .header(header::CONTENT_TYPE, ct)
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let r = app.send(send_raw("{\"officer\": \"ab\",\n  \"name\": }", "application/json")).await;
+    assert_eq!((r.status, code(&r).as_str()), (StatusCode::BAD_REQUEST, "malformed_json"));
+    assert_eq!(r.json()["position"], "2:11");
+
+    let r = app
+        .send(send_raw("{\"officer\": \"sari.w\", \"name\": 7, \"password\": \"x\"}", "application/json"))
+        .await;
+    assert_eq!((r.status, code(&r).as_str()), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_field"));
+    assert_eq!(r.json()["field"], "name");
+
+    let body = json!({"officer": "sari.w", "name": "Sari Wulandari", "password": "long enough password", "grants": [{"role": "pilot", "scope": "national"}]});
+    let r = app.api(Method::POST, path, Some(&t), Some(body)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json()["field"], "grants[0].role");
+
+    let body = json!({"officer": "sari.w", "name": "Sari Wulandari", "password": "long enough password", "colour": "red"});
+    let r = app.api(Method::POST, path, Some(&t), Some(body)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    assert!(r.json()["message"].as_str().unwrap().contains("colour"));
+
+    let r = app.send(send_raw("officer=x", "application/x-www-form-urlencoded")).await;
+    assert_eq!((r.status, code(&r).as_str()), (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"));
+
+    let big = "x".repeat(gapura_server::routes::BODY_BYTES_MAX + 10);
+    let r = app
+        .send(
+            Request::post(path)
+                .header(header::AUTHORIZATION, format!("Bearer {t}"))
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(big))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(code(&r), "payload_too_large");
+
+    let r = app.api(Method::GET, "/api/v1/service-points?limit=abc", Some(&t), None).await;
+    assert_eq!((r.status, r.json()["field"].as_str()), (StatusCode::BAD_REQUEST, Some("limit")));
+    let r = app.api(Method::GET, "/api/v1/service-points?limit=5000", Some(&t), None).await;
+    assert_eq!((r.status, r.json()["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("limit")));
+    let r = app.api(Method::GET, "/api/v1/service-points?kind=castle", Some(&t), None).await;
+    assert_eq!(r.json()["field"], "kind");
+
+    let r = app.api(Method::GET, "/api/v1/nothing-here", Some(&t), None).await;
+    assert_eq!((r.status, code(&r).as_str()), (StatusCode::NOT_FOUND, "not_found"));
+    let r = app.api(Method::PUT, "/api/v1/service-points", Some(&t), None).await;
+    assert_eq!((r.status, code(&r).as_str()), (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"));
+    let r = app.api(Method::GET, "/api/v1/service-points/NOPE", Some(&t), None).await;
+    assert_eq!((r.status, code(&r).as_str()), (StatusCode::NOT_FOUND, "not_found"));
+}
+
+#[tokio::test]
+async fn a_panicking_handler_is_a_500_that_shows_nothing_internal() {
+    let app = TestApp::new().await;
+    let router = axum::Router::new()
+        .route(
+            "/api/v1/boom",
+            axum::routing::get(|| async { panic!("secret internal detail") as &'static str }),
+        )
+        .with_state(app.state.clone());
+    let router = gapura_server::with_request_layers(router, app.state.clone());
+    use tower::ServiceExt;
+    let resp =
+        router.clone().oneshot(Request::get("/api/v1/boom").body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let id = resp.headers().get("x-request-id").unwrap().to_str().unwrap().to_owned();
+    let body = http_body_util::BodyExt::collect(resp.into_body()).await.unwrap().to_bytes();
+    let text = String::from_utf8_lossy(&body);
+    assert!(text.contains("internal_error") && !text.contains("secret"), "{text}");
+    assert!(!id.is_empty());
+    // The server is still serving.
+    let again = router.oneshot(Request::get("/api/v1/boom").body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(again.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let r = app.api(Method::GET, "/healthz", None, None).await;
+    assert_eq!(r.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn an_administrator_manages_officers_through_the_api() {
+    let app = TestApp::new().await;
+    let admin = app.token("admin").await;
+    let body = json!({
+        "officer": "sari.w", "name": "Sari Wulandari", "password": "a long initial secret",
+        "grants": [{"role": "border-officer", "scope": "point:TPI-CGK"}]
+    });
+    let r = app
+        .api(Method::POST, "/api/v1/service-points/TPI-CGK/officers", Some(&admin), Some(body.clone()))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    assert_eq!(r.json()["grants"], json!([{"role": "border-officer", "scope": "point:TPI-CGK"}]));
+    let r = app.api(Method::POST, "/api/v1/service-points/TPI-CGK/officers", Some(&admin), Some(body)).await;
+    assert_eq!((r.status, code(&r).as_str()), (StatusCode::CONFLICT, "officer_exists"));
+
+    let weak = json!({"officer": "budi.s", "name": "Budi Santoso", "password": "short"});
+    let r = app.api(Method::POST, "/api/v1/service-points/TPI-CGK/officers", Some(&admin), Some(weak)).await;
+    assert_eq!(r.json()["field"], "password");
+    let bad = json!({"officer": "Budi S", "name": "Budi Santoso", "password": "a long initial secret"});
+    let r = app.api(Method::POST, "/api/v1/service-points/TPI-CGK/officers", Some(&admin), Some(bad)).await;
+    assert_eq!(r.json()["field"], "officer");
+
+    let g = json!({"role": "supervisor", "scope": "region:KANWIL-BANTEN"});
+    let r = app.api(Method::POST, "/api/v1/officers/sari.w/grants", Some(&admin), Some(g.clone())).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let r = app.api(Method::POST, "/api/v1/officers/sari.w/grants", Some(&admin), Some(g.clone())).await;
+    assert_eq!(code(&r), "grant_exists");
+    let not_region = json!({"role": "supervisor", "scope": "region:TPI-CGK"});
+    let r = app.api(Method::POST, "/api/v1/officers/sari.w/grants", Some(&admin), Some(not_region)).await;
+    assert_eq!(
+        (r.status, r.json()["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("grant.scope"))
+    );
+    let r = app.api(Method::POST, "/api/v1/officers/sari.w/grants/revoke", Some(&admin), Some(g)).await;
+    assert_eq!(r.json()["grants"].as_array().unwrap().len(), 1);
+
+    // Her own token works until she is disabled; then it stops at once.
+    let hers = app.token("sari.w").await;
+    let r = app.api(Method::GET, "/api/v1/me", Some(&hers), None).await;
+    assert_eq!(r.json()["permissions"], json!(["authenticated", "reference_read"]));
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/officers/sari.w/disable",
+            Some(&admin),
+            Some(json!({"reason": "transferred"})),
+        )
+        .await;
+    assert_eq!(r.json()["disabled"], true);
+    let r = app.api(Method::GET, "/api/v1/me", Some(&hers), None).await;
+    assert_eq!((r.status, code(&r).as_str()), (StatusCode::UNAUTHORIZED, "account_disabled"));
+    let r = app
+        .api(Method::POST, "/api/v1/officers/admin/disable", Some(&admin), Some(json!({"reason": "x"})))
+        .await;
+    assert_eq!(code(&r), "own_account");
+    // A point administrator cannot lock out someone whose roles reach beyond the point.
+    app.officer("admin.jks", "KANIM-JKS", "system-administrator", "point:KANIM-JKS").await;
+    let local = app.token("admin.jks").await;
+    let r = app
+        .api(Method::POST, "/api/v1/officers/auditor/disable", Some(&local), Some(json!({"reason": "x"})))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/officers/passport.jks/disable",
+            Some(&local),
+            Some(json!({"reason": "on leave"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let r = app.api(Method::POST, "/api/v1/officers/sari.w/enable", Some(&admin), None).await;
+    assert_eq!(r.json()["disabled"], false);
+    let r = app.api(Method::GET, "/api/v1/me", Some(&hers), None).await;
+    assert_eq!(r.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn tokens_are_issued_shown_once_listed_and_revoked() {
+    let app = TestApp::new().await;
+    let first = app.token("border.cgk").await;
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/me/tokens",
+            Some(&first),
+            Some(json!({"label": "gate script", "days": 30})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let new = r.json();
+    let secret = new["token"].as_str().unwrap().to_owned();
+    assert!(secret.starts_with("gapura_"));
+    let list = app.api(Method::GET, "/api/v1/me/tokens", Some(&secret), None).await.json();
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    assert!(!list.to_string().contains(&secret[10..]), "a token list never shows a secret");
+    let r = app
+        .api(Method::POST, "/api/v1/me/tokens", Some(&first), Some(json!({"label": "x", "days": 9999})))
+        .await;
+    assert_eq!(r.json()["field"], "days");
+    let id = new["token_id"].as_str().unwrap();
+    let r = app.api(Method::DELETE, &format!("/api/v1/me/tokens/{id}"), Some(&first), None).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    let r = app.api(Method::GET, "/api/v1/me", Some(&secret), None).await;
+    assert_eq!(code(&r), "invalid_token");
+    // Expiry: the first token lives 30 days.
+    app.advance_ms(31 * 86_400_000);
+    let r = app.api(Method::GET, "/api/v1/me", Some(&first), None).await;
+    assert_eq!(code(&r), "invalid_token");
+}
+
+#[tokio::test]
+async fn a_password_change_needs_the_current_password_and_ends_other_sessions() {
+    let app = TestApp::new().await;
+    let t = app.token("border.cgk").await;
+    let other = app.login("border.cgk", gapura_server::demo::DEMO_PASSWORD).await;
+    let wrong = json!({"current_password": "not it at all", "new_password": "a brand new passphrase"});
+    let r = app.api(Method::POST, "/api/v1/me/password", Some(&t), Some(wrong)).await;
+    assert_eq!(r.json()["field"], "current_password");
+    let weak =
+        json!({"current_password": gapura_server::demo::DEMO_PASSWORD, "new_password": "border.cgk is me"});
+    let r = app.api(Method::POST, "/api/v1/me/password", Some(&t), Some(weak)).await;
+    assert_eq!(r.json()["field"], "new_password");
+    let ok = json!({"current_password": gapura_server::demo::DEMO_PASSWORD, "new_password": "a brand new passphrase"});
+    let r = app.api(Method::POST, "/api/v1/me/password", Some(&t), Some(ok)).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    let r = app.console(Method::GET, "/console", Some(&other), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "the other session ended");
+    assert_eq!(
+        app.try_login("border.cgk", gapura_server::demo::DEMO_PASSWORD).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    app.login("border.cgk", "a brand new passphrase").await;
+}
+
+#[tokio::test]
+async fn the_auditor_finds_who_read_whom_when_and_from_where() {
+    let app = TestApp::new().await;
+    let admin = app.token("admin").await;
+    let auditor = app.token("auditor").await;
+    let r = app.api(Method::GET, "/api/v1/officers/border.cgk", Some(&admin), None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    app.advance_ms(3_600_000);
+    app.api(Method::GET, "/api/v1/officers?q=dewi", Some(&admin), None).await;
+    app.state.db().unwrap().flush_audit().await;
+
+    let found =
+        app.api(Method::GET, "/api/v1/audit/reads?subject=officer:border.cgk", Some(&auditor), None).await;
+    let rows = found.json();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows[0]["query"], "dewi", "newest first");
+    let detail = &rows[1];
+    assert_eq!(detail["officer"], "admin");
+    assert_eq!(detail["point"], "KANIM-JKS");
+    assert_eq!(detail["address"], "192.0.2.10");
+    assert_eq!(detail["route"], "GET /api/v1/officers/{officer}");
+    assert_eq!(detail["time"], "2026-11-23T00:00:00Z");
+
+    let by_time = app
+        .api(Method::GET, "/api/v1/audit/reads?officer=admin&from=2026-11-23T00:30:00Z", Some(&auditor), None)
+        .await;
+    assert_eq!(by_time.json().as_array().unwrap().len(), 1);
+    let by_date = app
+        .api(
+            Method::GET,
+            "/api/v1/audit/reads?officer=admin&from=2026-11-22&to=2026-11-23T00:30:00Z",
+            Some(&auditor),
+            None,
+        )
+        .await;
+    assert_eq!(by_date.json().as_array().unwrap().len(), 1);
+    let bad = app.api(Method::GET, "/api/v1/audit/reads?from=yesterday", Some(&auditor), None).await;
+    assert_eq!((bad.status, bad.json()["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("from")));
+
+    // A regional auditor sees only reads made at points of the region.
+    app.officer("auditor.dki", "KANWIL-DKI", "auditor", "region:KANWIL-DKI").await;
+    app.officer("auditor.banten", "KANWIL-BANTEN", "auditor", "region:KANWIL-BANTEN").await;
+    let dki = app.token("auditor.dki").await;
+    let banten = app.token("auditor.banten").await;
+    let seen = app.api(Method::GET, "/api/v1/audit/reads?officer=admin", Some(&dki), None).await.json();
+    assert_eq!(seen.as_array().unwrap().len(), 2, "admin works at KANIM-JKS, in DKI");
+    let seen = app.api(Method::GET, "/api/v1/audit/reads?officer=admin", Some(&banten), None).await.json();
+    assert_eq!(seen.as_array().unwrap().len(), 0);
+    // Reading the audit records is itself recorded.
+    app.state.db().unwrap().flush_audit().await;
+    let meta = app.api(Method::GET, "/api/v1/audit/reads?officer=auditor", Some(&auditor), None).await.json();
+    assert!(meta.as_array().unwrap().iter().any(|r| r["record"] == "audit_read"));
+}
+
+#[tokio::test]
+async fn queued_audit_records_survive_a_clean_shutdown() {
+    let mut app = TestApp::new().await;
+    let admin = app.token("admin").await;
+    for _ in 0..50 {
+        let r = app.api(Method::GET, "/api/v1/officers", Some(&admin), None).await;
+        assert_eq!(r.status, StatusCode::OK);
+    }
+    // No flush: stop straight away, as SIGTERM does.
+    let location = app.stop().await;
+    let mut store = gapura_store::Store::open(&location, None).unwrap();
+    assert_eq!(store.count_rows("audit_reads").unwrap(), 50 * 8, "50 reads of the 8 demo officers");
+    let opts = gapura_store::VerifyOptions { deep: true, ..Default::default() };
+    let verdict = store.verify(&opts, &mut |_, _| {}).unwrap();
+    assert!(verdict.is_ok(), "{verdict:?}");
+}
+
+#[tokio::test]
+async fn the_server_runs_on_postgresql_too() {
+    let Some(mut app) = TestApp::postgres().await else { return };
+    let admin = app.token("admin").await;
+    let body = json!({"officer": "rina.p", "name": "Rina Pangaribuan", "password": "a long initial secret",
+        "grants": [{"role": "auditor", "scope": "region:KANWIL-BANTEN"}]});
+    let r =
+        app.api(Method::POST, "/api/v1/service-points/KANIM-SOETTA/officers", Some(&admin), Some(body)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let r = app.api(Method::GET, "/api/v1/service-points?q=SOEKARNO&kind=airport", Some(&admin), None).await;
+    let codes: Vec<String> = r.json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["code"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(codes, ["TPI-BKS", "TPI-CGK"], "case-insensitive on PostgreSQL too, ordered by code");
+    app.login("rina.p", "a long initial secret").await;
+    app.state.db().unwrap().flush_audit().await;
+    let s = app.login("auditor", gapura_server::demo::DEMO_PASSWORD).await;
+    let page = app.console(Method::GET, "/console/audit?officer=admin", Some(&s), &[]).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text().contains("officer:rina.p"), "the creation read rina.p back");
+    let location = app.stop().await;
+    let count = tokio::task::spawn_blocking(move || {
+        gapura_store::Reader::open(&location).unwrap().entry_count().unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(count > 700, "{count} entries");
+    let _ = T0_MS;
+}

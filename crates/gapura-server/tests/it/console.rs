@@ -1,1 +1,317 @@
-//! The console: login, CSRF, language, pages by role.
+//! The console: login and its limits, sessions, CSRF, languages, pages by role.
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+
+use crate::{set_cookie, TestApp};
+use gapura_server::auth::{
+    LOGIN_FAILURES_PER_ACCOUNT_MAX, LOGIN_FAILURE_WINDOW_MS, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS,
+};
+use gapura_server::demo::DEMO_PASSWORD;
+
+#[tokio::test]
+async fn the_login_page_speaks_indonesian_unless_asked_otherwise() {
+    let app = TestApp::new().await;
+    let r = app.console(Method::GET, "/console/login", None, &[]).await;
+    assert!(r.text().contains("Masuk") && r.text().contains("lang=\"id\""));
+    let r = app
+        .send(
+            Request::get("/console/login")
+                .header(header::ACCEPT_LANGUAGE, "en-GB,en;q=0.8")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert!(r.text().contains("Sign in"));
+    // The choice is remembered in a cookie and beats the browser's preference.
+    let r = app.console(Method::GET, "/console/lang/en?back=/console/service-points", None, &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.headers[header::LOCATION], "/console/service-points");
+    assert_eq!(set_cookie(&r.headers, "gapura_lang").as_deref(), Some("en"));
+    let r = app
+        .send(
+            Request::get("/console/login")
+                .header(header::COOKIE, "gapura_lang=id")
+                .header(header::ACCEPT_LANGUAGE, "en")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert!(r.text().contains("Kata sandi"));
+    // Never back to another site.
+    let r = app.console(Method::GET, "/console/lang/en?back=//evil.example/", None, &[]).await;
+    assert_eq!(r.headers[header::LOCATION], "/console");
+}
+
+#[tokio::test]
+async fn signing_in_sets_a_strict_session_cookie_and_goes_back_where_asked() {
+    let app = TestApp::new().await;
+    let r = app.console(Method::GET, "/console/officers?q=dewi", None, &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.headers[header::LOCATION], "/console/login?next=%2Fconsole%2Fofficers%3Fq%3Ddewi");
+    let r = app.try_login("admin", DEMO_PASSWORD).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let cookie = r
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("gapura_session="))
+        .unwrap();
+    for flag in ["HttpOnly", "SameSite=Strict", "Secure", "Path=/"] {
+        assert!(cookie.contains(flag), "{cookie} lacks {flag}");
+    }
+    let s = app.login("admin", DEMO_PASSWORD).await;
+    let r = app.console(Method::GET, "/console", Some(&s), &[]).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.headers[header::CACHE_CONTROL], "no-store");
+    let r = app.console(Method::POST, "/console/logout", Some(&s), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = app.console(Method::GET, "/console", Some(&s), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "the session ended at logout");
+}
+
+#[tokio::test]
+async fn a_wrong_password_is_told_plainly_and_never_which_part_was_wrong() {
+    let mut app = TestApp::new().await;
+    let wrong_pw = app.try_login("admin", "not the password").await;
+    let no_such = app.try_login("nobody.here", "not the password").await;
+    assert_eq!(wrong_pw.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(no_such.status, StatusCode::UNAUTHORIZED);
+    assert!(wrong_pw.text().contains("Nama pengguna atau kata sandi salah."));
+    let strip = |t: String| {
+        t.split("name=\"csrf\" value=\"").map(|p| p.get(32..).unwrap_or("").to_owned()).collect::<String>()
+    };
+    assert_eq!(strip(wrong_pw.text()), strip(no_such.text()), "the same page for an unknown login");
+    // Failures for existing accounts are recorded; names that match no account are not (a
+    // password typed into the login box must not land in the ledger).
+    let location = app.stop().await;
+    let mut store = gapura_store::Store::open(&location, None).unwrap();
+    assert_eq!(store.count_rows("login_events").unwrap(), 1);
+}
+
+#[tokio::test]
+async fn failed_logins_are_limited_per_account_and_per_address() {
+    let app = TestApp::new().await;
+    for _ in 0..LOGIN_FAILURES_PER_ACCOUNT_MAX {
+        assert_eq!(app.try_login("border.cgk", "guess guess guess").await.status, StatusCode::UNAUTHORIZED);
+    }
+    let locked = app.try_login("border.cgk", DEMO_PASSWORD).await;
+    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS, "even the right password waits");
+    assert!(locked.text().contains("Terlalu banyak percobaan gagal"));
+    // Another account from the same address is not locked yet…
+    app.login("auditor", DEMO_PASSWORD).await;
+    // …until the address has failed too often.
+    for i in 0..20 {
+        app.try_login(&format!("officer{i}"), "guess guess guess").await;
+    }
+    assert_eq!(app.try_login("auditor", DEMO_PASSWORD).await.status, StatusCode::TOO_MANY_REQUESTS);
+    app.advance_ms(LOGIN_FAILURE_WINDOW_MS);
+    app.login("border.cgk", DEMO_PASSWORD).await;
+}
+
+#[tokio::test]
+async fn sessions_end_after_idle_and_absolute_timeouts() {
+    let app = TestApp::new().await;
+    let s = app.login("border.cgk", DEMO_PASSWORD).await;
+    app.advance_ms(SESSION_IDLE_MS - 1_000);
+    assert_eq!(app.console(Method::GET, "/console", Some(&s), &[]).await.status, StatusCode::OK);
+    app.advance_ms(SESSION_IDLE_MS);
+    assert_eq!(app.console(Method::GET, "/console", Some(&s), &[]).await.status, StatusCode::SEE_OTHER);
+
+    let s = app.login("border.cgk", DEMO_PASSWORD).await;
+    let mut elapsed = 0;
+    while elapsed + SESSION_IDLE_MS / 2 < SESSION_ABSOLUTE_MS {
+        app.advance_ms(SESSION_IDLE_MS / 2);
+        elapsed += SESSION_IDLE_MS / 2;
+        assert_eq!(app.console(Method::GET, "/console", Some(&s), &[]).await.status, StatusCode::OK);
+    }
+    app.advance_ms(SESSION_IDLE_MS / 2);
+    assert_eq!(app.console(Method::GET, "/console", Some(&s), &[]).await.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn a_form_without_the_session_csrf_token_is_refused() {
+    let app = TestApp::new().await;
+    let s = app.login("admin", DEMO_PASSWORD).await;
+    let r = app
+        .console(
+            Method::POST,
+            "/console/officers/border.cgk/disable",
+            Some(&s),
+            &[("reason", "x"), ("csrf", "forged")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.text().contains("csrf_failed"));
+    let r = app.console(Method::GET, "/console/officers/border.cgk", Some(&s), &[]).await;
+    assert!(r.text().contains("Aktif"), "nothing changed");
+    let r = app
+        .console(Method::POST, "/console/officers/border.cgk/disable", Some(&s), &[("reason", "moved")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn disabling_an_officer_ends_their_sessions_at_once() {
+    let app = TestApp::new().await;
+    let admin = app.login("admin", DEMO_PASSWORD).await;
+    let officer = app.login("border.cgk", DEMO_PASSWORD).await;
+    app.console(
+        Method::POST,
+        "/console/officers/border.cgk/disable",
+        Some(&admin),
+        &[("reason", "left the service")],
+    )
+    .await;
+    assert_eq!(app.console(Method::GET, "/console", Some(&officer), &[]).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.try_login("border.cgk", DEMO_PASSWORD).await.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn service_points_are_found_by_text_kind_and_province() {
+    let app = TestApp::new().await;
+    let s = app.login("border.cgk", DEMO_PASSWORD).await;
+    let r = app.console(Method::GET, "/console/service-points?q=soekarno", Some(&s), &[]).await;
+    assert!(r.text().contains("TPI-CGK") && r.text().contains("KANIM-SOETTA"));
+    let r =
+        app.console(Method::GET, "/console/service-points?kind=airport&province=Bali", Some(&s), &[]).await;
+    let t = r.text();
+    assert!(t.contains("TPI-DPS") && !t.contains("TPI-CGK"), "{t}");
+    let r = app.console(Method::GET, "/console/service-points?kind=airport", Some(&s), &[]).await;
+    assert!(r.text().contains("38 ditemukan"));
+    let r = app.console(Method::GET, "/console/service-points?q=zzzz", Some(&s), &[]).await;
+    assert!(r.text().contains("Tidak ada hasil."));
+    let r = app.console(Method::GET, "/console/service-points/KANWIL-BANTEN", Some(&s), &[]).await;
+    assert!(r.text().contains("TPI-CGK"), "points under a regional office are listed");
+    let r = app.console(Method::GET, "/console/service-points?kind=castle", Some(&s), &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn navigation_shows_what_each_role_may_use() {
+    let app = TestApp::new().await;
+    for (login, shows, hides) in [
+        ("border.cgk", vec!["/console/service-points"], vec!["/console/officers", "/console/audit"]),
+        ("admin", vec!["/console/officers"], vec!["/console/audit"]),
+        ("auditor", vec!["/console/audit"], vec!["/console/officers\""]),
+    ] {
+        let s = app.login(login, DEMO_PASSWORD).await;
+        let t = app.console(Method::GET, "/console", Some(&s), &[]).await.text();
+        for link in shows {
+            assert!(t.contains(link), "{login} should see {link}");
+        }
+        for link in hides {
+            assert!(!t.contains(&format!("href=\"{link}")), "{login} should not see {link}");
+        }
+    }
+    let s = app.login("border.cgk", DEMO_PASSWORD).await;
+    let r = app.console(Method::GET, "/console/audit", Some(&s), &[]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.text().contains("Akses ditolak") && r.text().contains("audit_read"));
+}
+
+#[tokio::test]
+async fn an_administrator_creates_an_officer_and_grants_roles_in_the_console() {
+    let app = TestApp::new().await;
+    let s = app.login("admin.banten", DEMO_PASSWORD).await;
+    let form = [
+        ("officer", "putu.a"),
+        ("name", "Putu Ariani"),
+        ("password", "twelve chars ok"),
+        ("role", "border-officer"),
+        ("scope", "point:TPI-CGK"),
+    ];
+    let r = app.console(Method::POST, "/console/service-points/TPI-CGK/officers", Some(&s), &form).await;
+    assert_eq!(
+        (r.status, r.headers[header::LOCATION].to_str().unwrap()),
+        (StatusCode::SEE_OTHER, "/console/officers/putu.a")
+    );
+    let r = app
+        .console(
+            Method::POST,
+            "/console/officers/putu.a/grants",
+            Some(&s),
+            &[("role", "supervisor"), ("scope", "national")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "a regional administrator cannot grant national roles");
+    let r = app
+        .console(
+            Method::POST,
+            "/console/officers/putu.a/grants",
+            Some(&s),
+            &[("role", "supervisor"), ("scope", "region:KANWIL-BANTEN")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let page = app.console(Method::GET, "/console/officers/putu.a", Some(&s), &[]).await.text();
+    assert!(page.contains("region:KANWIL-BANTEN") && page.contains("Putu Ariani"));
+    let r = app.console(Method::POST, "/console/service-points/KANIM-JKS/officers", Some(&s), &form).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "KANIM-JKS is outside Banten");
+    let list = app.console(Method::GET, "/console/officers", Some(&s), &[]).await.text();
+    assert!(
+        list.contains("putu.a") && !list.contains("passport.jks"),
+        "only officers of the region are listed"
+    );
+}
+
+#[tokio::test]
+async fn pages_need_nothing_from_outside_the_binary() {
+    let app = TestApp::new().await;
+    let s = app.login("admin", DEMO_PASSWORD).await;
+    for path in
+        ["/console", "/console/service-points", "/console/officers", "/console/account", "/console/login"]
+    {
+        let t = app.console(Method::GET, path, Some(&s), &[]).await.text();
+        for attr in ["src=\"http", "href=\"http", "src=\"//", "href=\"//"] {
+            assert!(!t.contains(attr), "{path} refers outside: {attr}");
+        }
+        let css = t
+            .split("rel=\"stylesheet\" href=\"")
+            .nth(1)
+            .map(|x| x[..x.find('"').unwrap()].to_owned())
+            .unwrap();
+        let r = app.console(Method::GET, &css, None, &[]).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(r.headers[header::CACHE_CONTROL].to_str().unwrap().contains("immutable"));
+        assert!(t.len() < 40_000, "{path} is {} bytes", t.len());
+    }
+}
+
+#[tokio::test]
+async fn an_officer_issues_and_revokes_a_token_and_changes_their_password() {
+    let app = TestApp::new().await;
+    let s = app.login("passport.jks", DEMO_PASSWORD).await;
+    let r = app
+        .console(
+            Method::POST,
+            "/console/account/tokens",
+            Some(&s),
+            &[("label", "desk scanner"), ("days", "30")],
+        )
+        .await;
+    let t = r.text();
+    let token = t
+        .split("id=\"new-token\">")
+        .nth(1)
+        .map(|x| x[..x.find('<').unwrap()].to_owned())
+        .expect("the token is shown once");
+    assert_eq!(app.api(Method::GET, "/api/v1/me", Some(&token), None).await.status, StatusCode::OK);
+    let again = app.console(Method::GET, "/console/account", Some(&s), &[]).await.text();
+    assert!(!again.contains(&token), "never shown again");
+    let r = app
+        .console(
+            Method::POST,
+            "/console/account/password",
+            Some(&s),
+            &[("current_password", DEMO_PASSWORD), ("new_password", "another long passphrase")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let cookie = set_cookie(&r.headers, "gapura_session").expect("a new session continues");
+    let csrf = crate::csrf_in(&r.text()).unwrap();
+    let s2 = crate::Session { cookie, csrf };
+    assert_eq!(app.console(Method::GET, "/console", Some(&s2), &[]).await.status, StatusCode::OK);
+    assert_eq!(app.console(Method::GET, "/console", Some(&s), &[]).await.status, StatusCode::SEE_OTHER);
+}

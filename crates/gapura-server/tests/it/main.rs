@@ -3,6 +3,7 @@
 
 mod access;
 mod api;
+mod browser;
 mod console;
 mod ops;
 
@@ -77,10 +78,14 @@ fn build_store(location: &Location, key: Option<&std::path::Path>) -> Store {
 impl TestApp {
     /// A SQLite store in a temporary directory.
     pub async fn new() -> TestApp {
+        TestApp::with_settings(Settings { secure_cookies: true, demo_logins: Vec::new() }).await
+    }
+
+    pub async fn with_settings(settings: Settings) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let location = Location::Sqlite(dir.path().join("store"));
         let store = build_store(&location, None);
-        TestApp::start(location, store, Some(dir), None)
+        TestApp::start(location, store, Some(dir), None, settings)
     }
 
     /// A PostgreSQL store in a scratch database, or `None` (with a note) without a server.
@@ -93,12 +98,19 @@ impl TestApp {
             }
             Err(e) => panic!("{e}"),
         };
-        let db = gapura_store::postgres::ScratchDatabase::create(&server, "server").unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let location = Location::Postgres(db.url.clone());
-        let key = dir.path().join("site.key");
-        let store = build_store(&location, Some(&key));
-        Some(TestApp::start(location, store, Some(dir), Some(db)))
+        // The synchronous PostgreSQL client may not block a thread that drives async tasks.
+        let (db, dir, location, store) = tokio::task::spawn_blocking(move || {
+            let db = gapura_store::postgres::ScratchDatabase::create(&server, "server").unwrap();
+            let dir = tempfile::tempdir().unwrap();
+            let location = Location::Postgres(db.url.clone());
+            let key = dir.path().join("site.key");
+            let store = build_store(&location, Some(&key));
+            (db, dir, location, store)
+        })
+        .await
+        .unwrap();
+        let settings = Settings { secure_cookies: true, demo_logins: Vec::new() };
+        Some(TestApp::start(location, store, Some(dir), Some(db), settings))
     }
 
     fn start(
@@ -106,13 +118,11 @@ impl TestApp {
         store: Store,
         dir: Option<tempfile::TempDir>,
         pg: Option<gapura_store::postgres::ScratchDatabase>,
+        settings: Settings,
     ) -> TestApp {
         let clock = Arc::new(AtomicI64::new(T0_MS));
         let c = clock.clone();
-        let state = gapura_server::new_state(
-            Settings { secure_cookies: true, demo_logins: Vec::new() },
-            Arc::new(move || c.load(Ordering::SeqCst)),
-        );
+        let state = gapura_server::new_state(settings, Arc::new(move || c.load(Ordering::SeqCst)));
         let running = gapura_server::attach(&state, store);
         let router = gapura_server::app(state.clone());
         TestApp { state, router, location, clock, running: Some(running), _dir: dir, _pg: pg }
@@ -261,18 +271,29 @@ impl TestApp {
         .await
     }
 
-    /// Waits until queued audit events are committed, then opens a reader on the store.
+    /// Waits until queued audit events are committed, then opens a reader on the store
+    /// (SQLite stores only: a PostgreSQL reader may not be used on an async thread).
     pub async fn reader(&self) -> Reader {
         self.state.db().unwrap().flush_audit().await;
         Reader::open(&self.location).unwrap()
     }
 
     /// Stops like SIGTERM does: queued audit events commit, the store closes.
-    pub async fn stop(mut self) -> Location {
+    /// The app (and its temporary store) lives on, so the test can open the store after.
+    pub async fn stop(&mut self) -> Location {
         if let Some(r) = self.running.take() {
             r.stop().await.unwrap();
         }
         self.location.clone()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // Dropping a scratch database talks to PostgreSQL synchronously: off the async thread.
+        if let Some(pg) = self._pg.take() {
+            let _ = std::thread::spawn(move || drop(pg)).join();
+        }
     }
 }
 
