@@ -262,3 +262,153 @@ fn content_put_list_get() {
     assert!(!o.status.success() && text(&o).contains("holds no content with SHA-256 0000"), "{}", text(&o));
     assert!(!tmp.path().join("back.partial").exists(), "nothing half-written is left");
 }
+
+/// Sends one HTTP/1.1 request on a fresh connection and returns the status and body.
+fn http(addr: &str, method: &str, path: &str, token: Option<&str>) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).expect("connect to the server");
+    s.set_read_timeout(Some(std::time::Duration::from_secs(20))).unwrap();
+    let auth = token.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\n{auth}Connection: close\r\nContent-Length: 0\r\n\r\n"
+    )
+    .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    let status = out.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    (status, out.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default())
+}
+
+/// A fresh production store has no officer at all; the first administrator is made on the
+/// command line; `gapura serve` answers, and on SIGTERM it finishes, commits every queued
+/// audit record and leaves a ledger that verifies.
+fn serve_and_stop(db: &str, key: Option<&str>) {
+    use std::io::{BufRead, Write};
+    let mut base = vec!["--database", db];
+    if let Some(k) = key {
+        base.extend(["--key", k]);
+    }
+    let run = |args: &[&str]| -> Output {
+        Command::new(env!("CARGO_BIN_EXE_gapura"))
+            .env_remove("GAPURA_DATABASE")
+            .env_remove("GAPURA_KEY")
+            .args(&base)
+            .args(args)
+            .output()
+            .expect("run gapura")
+    };
+    ok(run(&["init", "--reference"]));
+    let status = ok(run(&["status"]));
+    assert!(status.contains("officers: 0 rows"), "no default credentials: {status}");
+    let mut create = Command::new(env!("CARGO_BIN_EXE_gapura"))
+        .args(&base)
+        .args([
+            "officer",
+            "create",
+            "--login",
+            "first.admin",
+            "--name",
+            "Tri Wahyuningsih",
+            "--point",
+            "KANIM-JKS",
+        ])
+        .args(["--role", "system-administrator", "--scope", "national", "--password-stdin"])
+        .stdin(std::process::Stdio::piped())
+        .output_with_stdin("a long first passphrase\n");
+    assert!(create.status.success(), "{}", text(&create));
+    create = run(&[
+        "officer",
+        "create",
+        "--login",
+        "first.admin",
+        "--name",
+        "X",
+        "--point",
+        "KANIM-JKS",
+        "--role",
+        "auditor",
+        "--scope",
+        "national",
+        "--password-stdin",
+    ]);
+    assert!(!create.status.success(), "a second officer with the same login is refused");
+    let token =
+        String::from_utf8(ok_out(run(&["officer", "token", "--login", "first.admin", "--label", "test"])))
+            .unwrap();
+    let token = token.trim().to_owned();
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gapura"))
+        .env("GAPURA_LOG", "warn")
+        .args(&base)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start gapura serve");
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let addr = loop {
+        let line = lines.next().expect("serve prints its address").unwrap();
+        if let Some(rest) = line.split("http://").nth(1) {
+            break rest.split('/').next().unwrap().to_owned();
+        }
+    };
+    let mut ready = false;
+    for _ in 0..100 {
+        if http(&addr, "GET", "/readyz", None).0 == 200 {
+            ready = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(ready, "the server became ready");
+    assert_eq!(http(&addr, "GET", "/api/v1/officers", None).0, 401);
+    for _ in 0..20 {
+        let (code, body) = http(&addr, "GET", "/api/v1/officers", Some(&token));
+        assert_eq!(code, 200, "{body}");
+    }
+    let _ = std::io::stdout().flush();
+    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let exit = child.wait().unwrap();
+    assert!(exit.success(), "serve exits 0 after SIGTERM: {exit:?}");
+    let status = ok(run(&["status"]));
+    assert!(status.contains("audit_reads: 20 rows"), "every audited read was committed: {status}");
+    ok(run(&["ledger", "verify", "--deep"]));
+}
+
+trait OutputWithStdin {
+    fn output_with_stdin(&mut self, input: &str) -> Output;
+}
+impl OutputWithStdin for Command {
+    fn output_with_stdin(&mut self, input: &str) -> Output {
+        use std::io::Write;
+        let mut child =
+            self.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap();
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    }
+}
+
+fn ok_out(o: Output) -> Vec<u8> {
+    assert!(o.status.success(), "gapura failed: {}", text(&o));
+    o.stdout
+}
+
+#[test]
+fn serve_answers_and_stops_cleanly_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    serve_and_stop(dir.path().join("store").to_str().unwrap(), None);
+}
+
+#[test]
+fn serve_answers_and_stops_cleanly_on_postgres() {
+    let Some(server) = postgres() else {
+        eprintln!("skipped: serve on PostgreSQL (set GAPURA_TEST_POSTGRES_URL)");
+        return;
+    };
+    let db = ScratchDatabase::create(&server, "serve").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("site.key");
+    serve_and_stop(&db.url, Some(key.to_str().unwrap()));
+}
