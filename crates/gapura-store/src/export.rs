@@ -84,6 +84,13 @@ impl Store {
         let total = self.entry_count()?;
         let seg_dir = dir.join(SEGMENTS_DIR);
         std::fs::create_dir_all(&seg_dir).map_err(io(&seg_dir))?;
+        // An export holds personal data (officers, audit records, later travellers): only its
+        // owner may read it (ADR 0008).
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(io(dir))?;
+        }
         let mut v = LedgerVerifier::new(None, checkpoints.clone());
         let mut segments = Vec::new();
         let mut writer: Option<SegmentWriter> = None;

@@ -45,7 +45,7 @@ fn demo_store_verifies_and_a_flipped_byte_is_named() {
     let out = ok(gapura(db, &["init", "--demo"]));
     assert!(out.contains("431 service points"), "{out}");
     let out = ok(gapura(db, &["ledger", "verify", "--deep"]));
-    assert!(out.contains("ledger intact: 692 entries"), "{out}");
+    assert!(out.contains("ledger intact: 708 entries"), "reference data and the demo officers: {out}");
     {
         let mut s = Store::open(&Location::Sqlite(db.into()), None).unwrap();
         let rows = s.raw_query("SELECT entry FROM ledger_entries WHERE store_seq = 300", &[]).unwrap();

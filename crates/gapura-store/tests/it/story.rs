@@ -310,6 +310,12 @@ fn export_import_round_trip_on_the_same_engine(kind: Kind) {
     store.append(&actor(), &gapura_domain::demo::reference_events().unwrap(), NOW).unwrap();
     let out = src.dir.path().join("export");
     store.export(&out, NOW, &mut |_, _| {}).expect("export");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700, "an export holds personal data: owner only");
+    }
     let digest = store.state_digest().unwrap();
     let heads = store.series_rows().unwrap();
 
