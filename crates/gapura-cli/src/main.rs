@@ -298,7 +298,7 @@ fn init(cli: &Cli, site: &str, tz: &str, with_reference: bool, with_demo: bool) 
         let actor = ActorId::parse("system:demo").context("actor")?;
         let acks = store.append(&actor, &events, now_ms()).context("loading the demo data")?;
         println!(
-            "loaded demo data: {} reference events ({} service points, {} countries, {} travel-ban authorities)",
+            "loaded the reference data: {} events ({} service points, {} countries, {} travel-ban authorities)",
             acks.len(),
             store.count_rows("service_points")?,
             store.count_rows("countries")?,

@@ -125,7 +125,7 @@ pub struct ServicePoint {
 
 pub(crate) fn check_text(field: &'static str, s: &str) -> Result<(), ValueError> {
     let n = s.chars().count();
-    if n == 0 || n > NAME_CHARS_MAX || s.trim() != s {
+    if n == 0 || n > NAME_CHARS_MAX || s.trim() != s || s.chars().any(char::is_control) {
         return Err(ValueError::Text { field, max: NAME_CHARS_MAX });
     }
     Ok(())

@@ -89,6 +89,7 @@ pub async fn me(Extension(c): Extension<Caller>) -> Json<Me> {
 pub struct PasswordChange {
     pub current_password: String,
     /// At least 12 characters, not containing the login.
+    #[schemars(length(min = 12, max = 128))]
     pub new_password: String,
 }
 
@@ -103,11 +104,21 @@ pub async fn password_change(
     let db = st.db()?;
     let who = c.officer.to_string();
     let account = db.read(move |r| r.account(&who)).await?.ok_or_else(ApiError::unauthenticated)?;
+    // A stolen session or token must not become an unlimited password oracle.
+    let key = format!("password-change:{}", c.officer);
+    if let Err(wait) = st.limiter.check(&key, &c.address, st.now()) {
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_attempts",
+            format!("too many wrong current passwords; try again in {} minutes", (wait + 59_999) / 60_000),
+        ));
+    }
     let (cur, hash) = (current.to_owned(), account.password_hash.clone());
     if !tokio::task::spawn_blocking(move || auth::verify_password(&cur, &hash))
         .await
         .map_err(|e| ApiError::internal(&e))?
     {
+        st.limiter.fail(&key, &c.address, st.now());
         return Err(ApiError::invalid("current_password", "the current password is wrong"));
     }
     auth::check_password(new, c.officer.as_str(), field)?;
@@ -167,9 +178,35 @@ pub async fn my_tokens(
 #[serde(deny_unknown_fields)]
 pub struct TokenRequest {
     /// What the token is for, e.g. `reporting script`.
+    #[schemars(
+        length(min = 1, max = 80),
+        regex(pattern = r"^[^\x00-\x20\x7f-\x9f]([^\x00-\x1f\x7f-\x9f]*[^\x00-\x20\x7f-\x9f])?$")
+    )]
     pub label: String,
     /// Days until it expires: 1 to 365.
+    #[schemars(range(min = 1, max = 365))]
+    #[serde(deserialize_with = "whole_number")]
     pub days: i64,
+}
+
+/// Text a person typed for the record: not empty, not longer than `max` characters, no
+/// control characters, no spaces at either end (the same rule the API's schema states).
+fn plain_text(s: &str, max: usize) -> bool {
+    let n = s.chars().count();
+    n > 0 && n <= max && s.trim() == s && !s.chars().any(char::is_control)
+}
+
+/// A whole number, also when written with a zero fraction (`30.0`), as JSON Schema's
+/// `integer` allows.
+fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    let n = serde_json::Number::deserialize(d)?;
+    if let Some(i) = n.as_i64() {
+        return Ok(i);
+    }
+    match n.as_f64() {
+        Some(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(f as i64),
+        _ => Err(serde::de::Error::custom(format!("{n} is not a whole number"))),
+    }
 }
 
 #[derive(Debug, Serialize, Deserialize, JsonSchema)]
@@ -182,8 +219,11 @@ pub struct NewToken {
 
 pub async fn issue_token(st: &AppState, c: &Caller, label: &str, days: i64) -> Result<NewToken, ApiError> {
     let label = label.trim();
-    if label.is_empty() || label.chars().count() > 80 {
-        return Err(ApiError::invalid("label", "a label is 1 to 80 characters"));
+    if label.is_empty() || label.chars().count() > 80 || label.chars().any(char::is_control) {
+        return Err(ApiError::invalid(
+            "label",
+            "a label is 1 to 80 characters, none of them control characters",
+        ));
     }
     if !(1..=auth::TOKEN_DAYS_MAX).contains(&days) {
         return Err(ApiError::invalid("days", format!("a token lives 1 to {} days", auth::TOKEN_DAYS_MAX)));
@@ -246,13 +286,18 @@ pub struct ServicePointQuery {
     /// Matches code, name, province or city, ignoring case.
     pub q: Option<String>,
     /// regional_office, immigration_office, airport, seaport, land_crossing, detention_house or mission_abroad.
+    #[schemars(regex(
+        pattern = r"^(|regional_office|immigration_office|airport|seaport|land_crossing|detention_house|mission_abroad)$"
+    ))]
     pub kind: Option<String>,
     /// Province (or host country for a mission abroad).
     pub province: Option<String>,
     /// Points under this regional office.
     pub parent: Option<String>,
     /// 1 to 500 (default 50).
+    #[schemars(range(min = 1, max = 500))]
     pub limit: Option<i64>,
+    #[schemars(range(min = 0, max = 1_000_000))]
     pub offset: Option<i64>,
 }
 
@@ -370,10 +415,16 @@ pub struct OfficerDetail {
 #[serde(deny_unknown_fields)]
 pub struct NewOfficer {
     /// The login: 3 to 32 characters of a-z, 0-9, '.', '-', '_', starting with a letter.
+    #[schemars(regex(pattern = r"^[a-z][a-z0-9._-]{2,31}$"))]
     pub officer: String,
     /// Full name as it appears in the personnel record.
+    #[schemars(
+        length(min = 1, max = 160),
+        regex(pattern = r"^[^\x00-\x20\x7f-\x9f]([^\x00-\x1f\x7f-\x9f]*[^\x00-\x20\x7f-\x9f])?$")
+    )]
     pub name: String,
     /// An initial password for the officer to change: at least 12 characters.
+    #[schemars(length(min = 12, max = 128))]
     pub password: String,
     #[serde(default)]
     pub grants: Vec<GrantRequest>,
@@ -382,7 +433,11 @@ pub struct NewOfficer {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GrantRequest {
+    #[schemars(regex(
+        pattern = r"^(border-officer|passport-officer|visa-officer|travel-ban-administrator|supervisor|system-administrator|auditor)$"
+    ))]
     pub role: String,
+    #[schemars(regex(pattern = r"^(national|point:[A-Z0-9-]{1,16}|region:[A-Z0-9-]{1,16})$"))]
     pub scope: String,
 }
 
@@ -412,10 +467,8 @@ pub async fn checked_grant(
                 })
                 .await?;
             let Some(point) = point else {
-                return Err(ApiError::invalid(
-                    &format!("{field}.scope"),
-                    format!("there is no service point {code:?}"),
-                ));
+                return Err(ApiError::not_found(format!("there is no service point {code:?}"))
+                    .field(format!("{field}.scope")));
             };
             if matches!(scope, Scope::Region(_)) && point.kind != "regional_office" {
                 return Err(ApiError::invalid(
@@ -447,11 +500,14 @@ pub async fn officer_detail(st: &AppState, c: &Caller, officer: &str) -> Result<
 pub async fn new_officer(st: &AppState, c: &Caller, code: &str, b: NewOfficer) -> Result<Officer, ApiError> {
     let home_point = point_code(code)?;
     let officer = OfficerId::parse(&b.officer).map_err(|e| ApiError::invalid("officer", e.to_string()))?;
-    let name = b.name.trim().to_owned();
-    if name.is_empty() || name.chars().count() > gapura_domain::NAME_CHARS_MAX {
+    let name = b.name.clone();
+    if !plain_text(&name, gapura_domain::NAME_CHARS_MAX) {
         return Err(ApiError::invalid(
             "name",
-            format!("a name is 1 to {} characters", gapura_domain::NAME_CHARS_MAX),
+            format!(
+                "a name is 1 to {} characters, without control characters or spaces at either end",
+                gapura_domain::NAME_CHARS_MAX
+            ),
         ));
     }
     auth::check_password(&b.password, officer.as_str(), "password")?;
@@ -502,6 +558,7 @@ pub struct OfficerQuery {
     /// Officers whose home is this service point.
     pub point: Option<String>,
     /// 1 to 500 (default 50).
+    #[schemars(range(min = 1, max = 500))]
     pub limit: Option<i64>,
 }
 
@@ -544,6 +601,14 @@ pub async fn change_grant(
     grant: bool,
 ) -> Result<Officer, ApiError> {
     let id = officer_id(officer)?;
+    // Separation of duties: nobody changes their own roles (no self-granted audit rights, no
+    // administrator locking the service out by revoking their own last role).
+    if id == c.officer {
+        return Err(ApiError::conflict(
+            "own_account",
+            "you cannot change your own roles; ask another administrator",
+        ));
+    }
     let parsed = checked_grant(st, c, g, "grant").await?;
     let who = id.to_string();
     let account = st
@@ -592,6 +657,10 @@ pub async fn revoke_grant(
 #[serde(deny_unknown_fields)]
 pub struct DisableBody {
     /// Why, for the record: 1 to 400 characters.
+    #[schemars(
+        length(min = 1, max = 400),
+        regex(pattern = r"^[^\x00-\x20\x7f-\x9f]([^\x00-\x1f\x7f-\x9f]*[^\x00-\x20\x7f-\x9f])?$")
+    )]
     pub reason: String,
 }
 
@@ -632,9 +701,11 @@ pub async fn set_disabled(
     }
     let event = match reason {
         Some(reason) => {
-            let reason = reason.trim();
-            if reason.is_empty() || reason.chars().count() > gapura_domain::NOTE_CHARS_MAX {
-                return Err(ApiError::invalid("reason", "give a reason of 1 to 400 characters"));
+            if !plain_text(reason, gapura_domain::NOTE_CHARS_MAX) {
+                return Err(ApiError::invalid(
+                    "reason",
+                    "give a reason of 1 to 400 characters, without control characters or spaces at either end",
+                ));
             }
             if account.disabled {
                 return Err(ApiError::conflict("already_disabled", format!("{id} is already disabled")));
@@ -678,10 +749,13 @@ pub struct AuditQuery {
     /// Whose record was read, as `kind:id` (e.g. `officer:sari.w`).
     pub subject: Option<String>,
     /// From this time (inclusive), RFC 3339 (`2026-11-23T08:00:00Z`) or a date (`2026-11-23`).
+    #[schemars(regex(pattern = r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2}))?$"))]
     pub from: Option<String>,
     /// Until this time (exclusive), RFC 3339 or a date.
+    #[schemars(regex(pattern = r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2}))?$"))]
     pub to: Option<String>,
     /// 1 to 500 (default 50).
+    #[schemars(range(min = 1, max = 500))]
     pub limit: Option<i64>,
 }
 

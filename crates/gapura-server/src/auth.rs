@@ -15,8 +15,10 @@ use crate::error::ApiError;
 
 /// The shortest password accepted, in characters.
 pub const PASSWORD_CHARS_MIN: usize = 12;
+/// The longest password accepted, in characters (a long passphrase fits).
+pub const PASSWORD_CHARS_MAX: usize = 128;
 /// The longest password accepted, in bytes (hashing cost is bounded by it).
-pub const PASSWORD_BYTES_MAX: usize = 256;
+pub const PASSWORD_BYTES_MAX: usize = 512;
 /// A console session ends after this long without a request.
 pub const SESSION_IDLE_MS: i64 = 30 * 60 * 1000;
 /// A console session ends this long after login, whatever happens (one shift).
@@ -51,6 +53,12 @@ pub fn sha256_hex(s: &str) -> String {
 pub fn check_password(password: &str, officer: &str, field: &str) -> Result<(), ApiError> {
     if password.len() > PASSWORD_BYTES_MAX {
         return Err(ApiError::invalid(field, format!("a password is at most {PASSWORD_BYTES_MAX} bytes")));
+    }
+    if password.chars().count() > PASSWORD_CHARS_MAX {
+        return Err(ApiError::invalid(
+            field,
+            format!("a password is at most {PASSWORD_CHARS_MAX} characters"),
+        ));
     }
     if password.chars().count() < PASSWORD_CHARS_MIN {
         return Err(ApiError::invalid(

@@ -220,7 +220,7 @@ fn login_form(st: &AppState, lang: Lang, next: &str, error: Option<&str>, status
                 label for="login" { (M::Login.t(lang)) }
                 input id="login" name="login" autocomplete="username" required autofocus maxlength="32";
                 label for="password" { (M::Password.t(lang)) }
-                input id="password" name="password" type="password" autocomplete="current-password" required maxlength="256";
+                input id="password" name="password" type="password" autocomplete="current-password" required maxlength="128";
                 button type="submit" id="sign-in" { (M::SignIn.t(lang)) }
             }
             @if !st.settings.demo_logins.is_empty() {

@@ -100,12 +100,17 @@ pub fn document() -> Value {
         if !path_params(info.path).is_empty() {
             responses.insert("404".into(), error_response("the record named in the path does not exist"));
         }
-        if info.doc.request.is_some() {
+        if info.method != axum::http::Method::GET {
             responses.insert("409".into(), error_response("the request conflicts with the current state"));
+        }
+        if info.doc.request.is_some() {
             responses.insert("413".into(), error_response("the body is too large"));
             responses.insert("415".into(), error_response("the body is not application/json"));
         }
         responses.insert("422".into(), error_response("a field is invalid; `field` names it"));
+        if info.doc.limited {
+            responses.insert("429".into(), error_response("too many failed attempts; wait and try again"));
+        }
         responses.insert("500".into(), error_response("a failure of the server; nothing internal is shown"));
         op.insert("responses".into(), responses.into());
         let entry = paths.entry(info.path.to_owned()).or_insert_with(|| Value::Object(Map::new()));

@@ -59,6 +59,8 @@ pub struct ApiDoc {
     pub request: Option<fn(&mut schemars::SchemaGenerator) -> schemars::Schema>,
     pub response: Option<fn(&mut schemars::SchemaGenerator) -> schemars::Schema>,
     pub success: u16,
+    /// Failed attempts are limited: the route may answer 429.
+    pub limited: bool,
 }
 
 #[derive(Clone)]
@@ -127,6 +129,10 @@ impl Route {
         self.info.doc.response = Some(|g| g.subschema_for::<R>());
         self
     }
+    pub fn limited(mut self) -> Route {
+        self.info.doc.limited = true;
+        self
+    }
     pub fn success(mut self, status: u16) -> Route {
         self.info.doc.success = status;
         self
@@ -163,6 +169,7 @@ pub fn table() -> Vec<Route> {
         Route::new(Api, M::POST, "/api/v1/me/password", need(Authenticated, Any), api::change_password)
             .summary("Change the calling officer's password.")
             .request::<api::PasswordChange>()
+            .limited()
             .success(204),
         Route::new(Api, M::GET, "/api/v1/me/tokens", need(Authenticated, Any), api::my_tokens)
             .summary("The calling officer's API tokens (never their secrets).")
@@ -435,6 +442,7 @@ async fn guard(
     };
 
     // Who is calling.
+    let mut session_opened_ms = None;
     let (officer, via) = match info.surface {
         Surface::Api => {
             let token = parts
@@ -463,7 +471,10 @@ async fn guard(
             let cookie = console::session_cookie(&parts.headers);
             let session = cookie.as_deref().and_then(|c| state.sessions.touch(c, now));
             match (session, cookie) {
-                (Some(s), Some(c)) => (s.officer.to_string(), Via::Session { cookie: c, csrf: s.csrf }),
+                (Some(s), Some(c)) => {
+                    session_opened_ms = Some(s.created_ms);
+                    (s.officer.to_string(), Via::Session { cookie: c, csrf: s.csrf })
+                }
                 _ => return console::to_login(&parts),
             }
         }
@@ -473,8 +484,11 @@ async fn guard(
         Ok(a) => a,
         Err(e) => return refuse(&info, &parts, e),
     };
+    // A session opened before the account last changed (password, status) has ended, also
+    // when the change was made through another server process.
+    let stale = session_opened_ms.zip(account.as_ref()).is_some_and(|(opened, a)| opened < a.changed_ms);
     let account = match account {
-        Some(a) if !a.disabled => a,
+        Some(a) if !a.disabled && !stale => a,
         _ => {
             if let Via::Session { cookie, .. } = &via {
                 state.sessions.remove(cookie);

@@ -51,7 +51,8 @@ pub struct Account {
     pub password_hash: String,
     pub disabled: bool,
     pub grants: Vec<Grant>,
-    /// When the account last changed (password, status): sessions older than this end.
+    /// When the account last changed (password, status): the server ends console sessions
+    /// opened before it, in every process serving the store.
     pub changed_ms: i64,
 }
 

@@ -268,7 +268,15 @@ async fn a_password_change_needs_the_current_password_and_ends_other_sessions() 
         json!({"current_password": gapura_server::demo::DEMO_PASSWORD, "new_password": "border.cgk is me"});
     let r = app.api(Method::POST, "/api/v1/me/password", Some(&t), Some(weak)).await;
     assert_eq!(r.json()["field"], "new_password");
+    // Guessing the current password with a stolen token is limited too.
+    for _ in 1..gapura_server::auth::LOGIN_FAILURES_PER_ACCOUNT_MAX {
+        let guess = json!({"current_password": "another guess", "new_password": "a brand new passphrase"});
+        app.api(Method::POST, "/api/v1/me/password", Some(&t), Some(guess)).await;
+    }
     let ok = json!({"current_password": gapura_server::demo::DEMO_PASSWORD, "new_password": "a brand new passphrase"});
+    let r = app.api(Method::POST, "/api/v1/me/password", Some(&t), Some(ok.clone())).await;
+    assert_eq!((r.status, code(&r).as_str()), (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"));
+    app.advance_ms(gapura_server::auth::LOGIN_FAILURE_WINDOW_MS);
     let r = app.api(Method::POST, "/api/v1/me/password", Some(&t), Some(ok)).await;
     assert_eq!(r.status, StatusCode::NO_CONTENT);
     let r = app.console(Method::GET, "/console", Some(&other), &[]).await;
