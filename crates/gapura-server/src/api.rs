@@ -119,7 +119,8 @@ pub async fn password_change(
         .map_err(|e| ApiError::internal(&e))?
     {
         st.limiter.fail(&key, &c.address, st.now());
-        return Err(ApiError::invalid("current_password", "the current password is wrong"));
+        return Err(ApiError::new(StatusCode::FORBIDDEN, "wrong_password", "the current password is wrong")
+            .field("current_password"));
     }
     auth::check_password(new, c.officer.as_str(), field)?;
     let new = new.to_owned();
@@ -749,14 +750,30 @@ pub struct AuditQuery {
     /// Whose record was read, as `kind:id` (e.g. `officer:sari.w`).
     pub subject: Option<String>,
     /// From this time (inclusive), RFC 3339 (`2026-11-23T08:00:00Z`) or a date (`2026-11-23`).
-    #[schemars(regex(pattern = r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2}))?$"))]
+    #[schemars(with = "Option<DateOrTime>")]
     pub from: Option<String>,
     /// Until this time (exclusive), RFC 3339 or a date.
-    #[schemars(regex(pattern = r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2}))?$"))]
+    #[schemars(with = "Option<DateOrTime>")]
     pub to: Option<String>,
     /// 1 to 500 (default 50).
     #[schemars(range(min = 1, max = 500))]
     pub limit: Option<i64>,
+}
+
+/// An instant as a query parameter: an RFC 3339 date-time, a date (its start in UTC), or
+/// empty (no bound).
+pub struct DateOrTime;
+
+impl JsonSchema for DateOrTime {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "DateOrTime".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "anyOf": [{"format": "date-time"}, {"format": "date"}, {"maxLength": 0}]
+        })
+    }
 }
 
 #[derive(Debug, Serialize, Deserialize, JsonSchema)]

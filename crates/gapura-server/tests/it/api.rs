@@ -263,7 +263,7 @@ async fn a_password_change_needs_the_current_password_and_ends_other_sessions() 
     let other = app.login("border.cgk", gapura_server::demo::DEMO_PASSWORD).await;
     let wrong = json!({"current_password": "not it at all", "new_password": "a brand new passphrase"});
     let r = app.api(Method::POST, "/api/v1/me/password", Some(&t), Some(wrong)).await;
-    assert_eq!(r.json()["field"], "current_password");
+    assert_eq!((r.status, r.json()["field"].as_str()), (StatusCode::FORBIDDEN, Some("current_password")));
     let weak =
         json!({"current_password": gapura_server::demo::DEMO_PASSWORD, "new_password": "border.cgk is me"});
     let r = app.api(Method::POST, "/api/v1/me/password", Some(&t), Some(weak)).await;
