@@ -265,19 +265,26 @@ fn content_put_list_get() {
 
 /// Sends one HTTP/1.1 request on a fresh connection and returns the status and body.
 fn http(addr: &str, method: &str, path: &str, token: Option<&str>) -> (u16, String) {
+    try_http(addr, method, path, token, "").expect("the server answers")
+}
+
+/// Like `http`, with a JSON body; `None` if the connection was refused or cut.
+fn try_http(addr: &str, method: &str, path: &str, token: Option<&str>, body: &str) -> Option<(u16, String)> {
     use std::io::{Read, Write};
-    let mut s = std::net::TcpStream::connect(addr).expect("connect to the server");
+    let mut s = std::net::TcpStream::connect(addr).ok()?;
     s.set_read_timeout(Some(std::time::Duration::from_secs(20))).unwrap();
     let auth = token.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
+    let ct = if body.is_empty() { "" } else { "Content-Type: application/json\r\n" };
     write!(
         s,
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\n{auth}Connection: close\r\nContent-Length: 0\r\n\r\n"
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\n{auth}{ct}Connection: close\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
     )
-    .unwrap();
+    .ok()?;
     let mut out = String::new();
-    s.read_to_string(&mut out).unwrap();
-    let status = out.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
-    (status, out.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default())
+    s.read_to_string(&mut out).ok()?;
+    let status = out.split(' ').nth(1).and_then(|c| c.parse().ok())?;
+    Some((status, out.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default()))
 }
 
 /// A fresh production store has no officer at all; the first administrator is made on the
@@ -368,13 +375,44 @@ fn serve_and_stop(db: &str, key: Option<&str>) {
         assert_eq!(code, 200, "{body}");
     }
     let _ = std::io::stdout().flush();
+    // Appends in flight when SIGTERM arrives: each one acknowledged must be in the store.
+    let writers: Vec<_> = (0..6)
+        .map(|i| {
+            let (addr, token) = (addr.clone(), token.clone());
+            std::thread::spawn(move || {
+                let mut acknowledged = Vec::new();
+                for n in 0..2_000 {
+                    let body = format!("{{\"label\": \"in flight {i}-{n}\", \"days\": 1}}");
+                    match try_http(&addr, "POST", "/api/v1/me/tokens", Some(&token), &body) {
+                        Some((201, b)) => acknowledged.push(b),
+                        Some((code, b)) => panic!("an append was refused during shutdown: {code} {b}"),
+                        None => break,
+                    }
+                }
+                acknowledged
+            })
+        })
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(400));
     let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     assert!(killed.success());
     let exit = child.wait().unwrap();
     assert!(exit.success(), "serve exits 0 after SIGTERM: {exit:?}");
+    let acknowledged: Vec<String> = writers.into_iter().flat_map(|w| w.join().unwrap()).collect();
+    assert!(!acknowledged.is_empty(), "some appends were made before the stop");
     let status = ok(run(&["status"]));
     assert!(status.contains("audit_reads: 20 rows"), "every audited read was committed: {status}");
     ok(run(&["ledger", "verify", "--deep"]));
+    let key_path = key.map(std::path::PathBuf::from);
+    let mut store = Store::open(&Location::parse(db), key_path.as_deref()).unwrap();
+    let tokens = store.count_rows("officer_tokens").unwrap() as usize;
+    assert_eq!(tokens, acknowledged.len() + 1, "every acknowledged token (and the CLI's) is stored");
+    for body in &acknowledged {
+        let id = body.split("\"token_id\":\"").nth(1).and_then(|r| r.split('"').next()).unwrap();
+        let rows =
+            store.raw_query("SELECT label FROM officer_tokens WHERE token_id = $1", &[id.into()]).unwrap();
+        assert_eq!(rows.len(), 1, "acknowledged token {id} is in the store");
+    }
 }
 
 trait OutputWithStdin {
