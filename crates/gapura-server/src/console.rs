@@ -783,8 +783,29 @@ pub async fn officers(
                     } } }
                 }
             }
+            details id="roles" {
+                summary { (M::RolesExplained.t(l)) }
+                table {
+                    thead { tr { th { (M::Role.t(l)) } th { (M::Permissions.t(l)) } } }
+                    tbody { @for r in Role::ALL { tr {
+                        td { code { (r.as_str()) } }
+                        td { @for p in r.permissions() { span.grant { (permission_name(l, *p)) } " " } }
+                    } } }
+                }
+                p { (M::ScopesExplained.t(l)) }
+            }
         },
     )
+}
+
+fn permission_name(l: Lang, p: Permission) -> &'static str {
+    match p {
+        Permission::Authenticated => M::PermAuthenticated.t(l),
+        Permission::ReferenceRead => M::PermReferenceRead.t(l),
+        Permission::OfficersRead => M::PermOfficersRead.t(l),
+        Permission::OfficersManage => M::PermOfficersManage.t(l),
+        Permission::AuditRead => M::PermAuditRead.t(l),
+    }
 }
 
 pub async fn officer(

@@ -121,6 +121,17 @@ messages! {
     Roles => ("Peran", "Roles"),
     Actions => ("Tindakan", "Actions"),
     SubjectColumn => ("Subjek", "Subject"),
+    RolesExplained => ("Peran dan kewenangannya", "Roles and what they allow"),
+    Permissions => ("Kewenangan", "Permissions"),
+    ScopesExplained => (
+        "Setiap peran diberikan untuk satu cakupan: satu tempat layanan (point:KODE), satu wilayah — kantor wilayah dan tempat layanan di bawahnya (region:KODE) — atau nasional (national). Peran hanya dapat diberikan di dalam cakupan pemberinya.",
+        "Each role is granted for one scope: one service point (point:CODE), a region — a regional office and the points under it (region:CODE) — or national. A role can only be granted within the granter's own scope."
+    ),
+    PermAuthenticated => ("akun sendiri", "own account"),
+    PermReferenceRead => ("membaca data referensi", "read reference data"),
+    PermOfficersRead => ("melihat petugas", "see officers"),
+    PermOfficersManage => ("mengelola petugas dan peran", "manage officers and roles"),
+    PermAuditRead => ("mencari catatan audit", "search audit records"),
     Route => ("Rute", "Route"),
 }
 
