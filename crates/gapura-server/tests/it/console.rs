@@ -254,6 +254,10 @@ async fn an_administrator_creates_an_officer_and_grants_roles_in_the_console() {
         list.contains("putu.a") && !list.contains("passport.jks"),
         "only officers of the region are listed"
     );
+    assert!(
+        list.contains("Peran dan kewenangannya") && list.contains("mengelola petugas dan peran"),
+        "roles are explained"
+    );
 }
 
 #[tokio::test]
