@@ -1,5 +1,5 @@
 //! gapura-mrtd: machine-readable zones and passive authentication.
 
 mod mrz;
-mod pa;
 mod mrz_props;
+mod pa;
