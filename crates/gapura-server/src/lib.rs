@@ -231,6 +231,28 @@ pub struct ServeOptions {
     pub replay: bool,
 }
 
+/// A running HTTP server task and the sender that starts its graceful shutdown (no new
+/// connections; requests in flight finish).
+pub type HttpTask = tokio::task::JoinHandle<std::io::Result<()>>;
+
+/// Serves `app(state)` on `listener` in a task, with client addresses for the audit and the
+/// login limiter.
+pub fn spawn_http(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+) -> (HttpTask, tokio::sync::oneshot::Sender<()>) {
+    let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, service)
+            .with_graceful_shutdown(async {
+                let _ = stop_rx.await;
+            })
+            .await
+    });
+    (task, stop_tx)
+}
+
 /// Serves until SIGTERM or Ctrl-C: then stops taking requests, lets in-flight requests (and
 /// their appends) finish, commits queued audit events, and signs a final checkpoint.
 pub async fn serve(opts: ServeOptions, on_listening: impl FnOnce(SocketAddr)) -> anyhow::Result<()> {
@@ -240,15 +262,7 @@ pub async fn serve(opts: ServeOptions, on_listening: impl FnOnce(SocketAddr)) ->
         .await
         .with_context(|| format!("listening on {}", opts.listen))?;
     let addr = listener.local_addr().context("reading the listening address")?;
-    let service = app(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
-    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(async move {
-        axum::serve(listener, service)
-            .with_graceful_shutdown(async {
-                let _ = stop_rx.await;
-            })
-            .await
-    });
+    let (server, stop_tx) = spawn_http(listener, state.clone());
     on_listening(addr);
 
     state.readiness.set(Phase::Migrating);
