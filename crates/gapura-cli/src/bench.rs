@@ -1,11 +1,13 @@
-//! `gapura bench`: measurements of the ledger, each against a baseline measured in the same
+//! `gapura bench`: measurements, each against a baseline measured in the same
 //! run, printed as Markdown.
 //!
 //! `gapura bench ledger` measures, in order: the directory's raw fsync rate (the physical
 //! limit of one durable commit at a time); single appends and group-committed appends on
 //! SQLite and PostgreSQL against it; and a large SQLite ledger built through the batched
 //! path, then verified, replayed, exported and imported, each against the raw SHA-256 rate
-//! over the same entries (the physical limit of verification).
+//! over the same entries (the physical limit of verification). `gapura bench http`
+//! (`bench_http.rs`) measures the server's reads and audited reads against its own
+//! `/healthz`.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -60,6 +62,9 @@ enum BenchWhat {
     /// The fsync rate; single and group-committed appends on SQLite and PostgreSQL; a large
     /// ledger's build, verify, replay, export and import against the raw SHA-256 rate.
     Ledger(LedgerBench),
+    /// Requests per second of the real server: plain reads, a search and audited reads
+    /// against `GET /healthz`, on SQLite and PostgreSQL.
+    Http(crate::bench_http::HttpBench),
 }
 
 #[derive(clap::Args)]
@@ -89,6 +94,7 @@ struct LedgerBench {
 pub fn run(args: &BenchArgs) -> Result<ExitCode> {
     match &args.what {
         BenchWhat::Ledger(b) => ledger(b),
+        BenchWhat::Http(b) => crate::bench_http::run(b),
     }
 }
 
@@ -154,7 +160,7 @@ fn one_line(s: &str) -> String {
     s.replace(['\n', '|'], " ")
 }
 
-fn fmt_int(n: u64) -> String {
+pub(crate) fn fmt_int(n: u64) -> String {
     let digits = n.to_string();
     let mut groups: Vec<&str> = Vec::new();
     let mut end = digits.len();
@@ -167,7 +173,7 @@ fn fmt_int(n: u64) -> String {
     groups.join(",")
 }
 
-fn fmt_rate(r: f64) -> String {
+pub(crate) fn fmt_rate(r: f64) -> String {
     if !r.is_finite() {
         return "n/a".into();
     }
@@ -178,7 +184,7 @@ fn fmt_rate(r: f64) -> String {
     }
 }
 
-fn fmt_ratio(r: f64) -> String {
+pub(crate) fn fmt_ratio(r: f64) -> String {
     if !r.is_finite() {
         "n/a".into()
     } else if r >= 10.0 {
@@ -190,7 +196,7 @@ fn fmt_ratio(r: f64) -> String {
     }
 }
 
-fn fmt_latency(d: Option<Duration>) -> String {
+pub(crate) fn fmt_latency(d: Option<Duration>) -> String {
     match d {
         None => "n/a".into(),
         Some(d) if d < Duration::from_millis(1) => format!("{:.0} µs", d.as_secs_f64() * 1e6),

@@ -2,6 +2,7 @@
 //! for SQLite, a `postgres://` URL) or `GAPURA_DATABASE`, defaulting to `./gapura-data`.
 
 mod bench;
+mod bench_http;
 mod drill;
 mod officer;
 
