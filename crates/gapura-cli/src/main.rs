@@ -3,7 +3,9 @@
 
 mod bench;
 mod bench_http;
+mod document;
 mod drill;
+mod mrz;
 mod officer;
 
 use std::io::Write;
@@ -72,6 +74,12 @@ enum Command {
     },
     #[command(subcommand)]
     Officer(OfficerCommand),
+    /// ICAO 9303 machine-readable zones.
+    #[command(subcommand)]
+    Mrz(MrzCommand),
+    /// ePassport chip data: passive authentication.
+    #[command(subcommand)]
+    Document(DocumentCommand),
     /// Show what the store holds: series, heads, projections, state digest.
     Status,
     /// Rebuild every projection from the ledger.
@@ -84,6 +92,41 @@ enum Command {
     Drill(DrillCommand),
     /// Measure the ledger against named baselines and print a Markdown report.
     Bench(bench::BenchArgs),
+}
+
+#[derive(Subcommand)]
+enum DocumentCommand {
+    /// Verify EF.SOD (or sod.bin) and DG1.bin…DG16.bin in --dir against a trust store; prints
+    /// the JSON report; exit 0 if every check passed, 3 if one failed or could not be made.
+    Verify {
+        #[arg(long)]
+        dir: PathBuf,
+        /// CSCA certificates (DER/PEM), ICAO master lists and CRLs.
+        #[arg(long)]
+        trust: PathBuf,
+        /// More CRLs (DER/PEM).
+        #[arg(long)]
+        crls: Option<PathBuf>,
+        /// Verification time, YYYY-MM-DD (00:00 UTC); default: now.
+        #[arg(long)]
+        at: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum MrzCommand {
+    /// Read MRZ lines on standard input and print the document as JSON (strict: any failure
+    /// is an error on standard error and a non-zero exit).
+    Parse {
+        /// Reader mode: print failures and proposed look-alike corrections, and exit 0.
+        #[arg(long)]
+        reader: bool,
+        /// Reference date for two-digit years (default: today, UTC).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        today: Option<String>,
+    },
+    /// Read a document's JSON on standard input and print its MRZ lines.
+    Render,
 }
 
 /// Officer accounts, from the command line: how the first administrator of a new store is
@@ -260,6 +303,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let settings =
                 gapura_server::Settings { secure_cookies: !insecure_cookies, demo_logins: Vec::new() };
             serve(&cli, *listen, settings, *replay, *log_json)
+        }
+        Command::Mrz(MrzCommand::Parse { reader, today }) => mrz::parse_cmd(*reader, today.as_deref()),
+        Command::Mrz(MrzCommand::Render) => mrz::render_cmd(),
+        Command::Document(DocumentCommand::Verify { dir, trust, crls, at }) => {
+            document::verify_cmd(dir, trust, crls.as_deref(), at.as_deref())
         }
         Command::Officer(cmd) => officer::run(&Location::parse(&cli.database), cli.key.as_deref(), cmd),
         Command::Status => {
