@@ -371,7 +371,8 @@ impl TrustStore {
     }
 
     /// The revocation check of a Document Signer chained to `csca`: every CRL issued under
-    /// the CSCA's name must verify with its key, and none may list the DS's serial. A CRL
+    /// the CSCA's name must verify with the key of a trusted CSCA of that name (the one that
+    /// chained the DS, or another after a key rollover), and none may list the DS's serial. A CRL
     /// past its nextUpdate is still used (a stale list still proves what it revokes) and the
     /// detail says it is stale.
     pub(crate) fn revocation_check(&self, ds: &Certificate, csca: &Certificate, at: SystemTime) -> Check {
@@ -388,8 +389,21 @@ impl TrustStore {
         let mut notes = Vec::new();
         for crl in crls {
             let tbs = &crl.tbs_cert_list;
-            match certs::verify_crl_signature(crl, csca) {
-                Ok(_) => {}
+            // After a CSCA key rollover, the old and the new CSCA certificate share a name and
+            // either key may have signed a genuine CRL: the one that chained the Document
+            // Signer is tried first, then every other trusted CSCA of the same name.
+            let mut verdict = certs::verify_crl_signature(crl, csca).map(|_| ());
+            if verdict.is_err() {
+                for other in self.cscas.iter().filter(|c| c.tbs_certificate.subject == *issuer && *c != csca)
+                {
+                    if certs::verify_crl_signature(crl, other).is_ok() {
+                        verdict = Ok(());
+                        break;
+                    }
+                }
+            }
+            match verdict {
+                Ok(()) => {}
                 Err(SigFailure::Invalid(detail)) => {
                     return Check::failed(
                         Reason::CrlSignatureInvalid { issuer: issuer.to_string(), detail },

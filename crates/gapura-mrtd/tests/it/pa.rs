@@ -335,6 +335,33 @@ fn a_crl_not_signed_by_the_csca_fails_revocation_and_no_crl_is_not_checked() {
     assert!(matches!(r.revocation.reason, Some(Reason::CrlSignatureInvalid { .. })));
 }
 
+/// After a CSCA key rollover both certificates share the name: a CRL signed with the new
+/// key is genuine for a Document Signer of the old key, and may still revoke it.
+#[test]
+fn a_crl_signed_after_a_csca_key_rollover_is_accepted() {
+    let p = pki();
+    let mut trust = TrustStore::new();
+    trust.add_csca(&p.csca.certificate.der).unwrap();
+    // Here the "impostor" plays the rolled-over CSCA: same name, new key, and trusted.
+    trust.add_csca(&p.impostor_csca.certificate.der).unwrap();
+    trust.add_crl(&p.impostor_csca.crl(&[], day("2026-01-01"), day("2026-12-31")).unwrap()).unwrap();
+    let r = check(&chip(&p.ds_p256, DigestAlgorithm::Sha256), &trust, now());
+    assert!(r.passed, "{}", r.to_json());
+    trust
+        .add_crl(
+            &p.impostor_csca
+                .crl(
+                    &[(p.ds_p256.certificate.serial(), day("2026-02-01"))],
+                    day("2026-02-01"),
+                    day("2026-12-31"),
+                )
+                .unwrap(),
+        )
+        .unwrap();
+    let r = check(&chip(&p.ds_p256, DigestAlgorithm::Sha256), &trust, now());
+    assert!(matches!(r.revocation.reason, Some(Reason::Revoked { .. })), "{}", r.to_json());
+}
+
 #[test]
 fn garbage_instead_of_an_sod_is_named_where_it_breaks() {
     let dgs = DataGroups::new();
