@@ -65,6 +65,9 @@ enum BenchWhat {
     /// Requests per second of the real server: plain reads, a search and audited reads
     /// against `GET /healthz`, on SQLite and PostgreSQL.
     Http(crate::bench_http::HttpBench),
+    /// ICAO 9303 travel documents: MRZ parses against the raw check-digit computation, and
+    /// passive authentication against `openssl cms -verify` on the same files.
+    Mrtd(crate::bench_mrtd::MrtdBench),
 }
 
 #[derive(clap::Args)]
@@ -95,6 +98,7 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode> {
     match &args.what {
         BenchWhat::Ledger(b) => ledger(b),
         BenchWhat::Http(b) => crate::bench_http::run(b),
+        BenchWhat::Mrtd(b) => crate::bench_mrtd::run(b),
     }
 }
 
@@ -102,23 +106,23 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode> {
 // Small pieces: samples, formatting, logging, the report.
 
 /// Operations timed one by one over a phase.
-struct Sample {
-    ops: u64,
+pub(crate) struct Sample {
+    pub(crate) ops: u64,
     elapsed: Duration,
     /// Sorted ascending.
     latencies: Vec<Duration>,
 }
 
 impl Sample {
-    fn new(mut latencies: Vec<Duration>, elapsed: Duration) -> Sample {
+    pub(crate) fn new(mut latencies: Vec<Duration>, elapsed: Duration) -> Sample {
         latencies.sort_unstable();
         Sample { ops: latencies.len() as u64, elapsed, latencies }
     }
-    fn rate(&self) -> f64 {
+    pub(crate) fn rate(&self) -> f64 {
         per_second(self.ops, self.elapsed)
     }
     /// Nearest-rank percentile.
-    fn percentile(&self, p: u64) -> Option<Duration> {
+    pub(crate) fn percentile(&self, p: u64) -> Option<Duration> {
         let n = self.latencies.len() as u64;
         if n == 0 {
             return None;
@@ -129,21 +133,21 @@ impl Sample {
 }
 
 /// What became of one measured row.
-enum Outcome<T> {
+pub(crate) enum Outcome<T> {
     Done(T),
     Skipped(String),
     Failed(String),
 }
 
 impl<T> Outcome<T> {
-    fn done(&self) -> Option<&T> {
+    pub(crate) fn done(&self) -> Option<&T> {
         match self {
             Outcome::Done(t) => Some(t),
             _ => None,
         }
     }
     /// The text for a row that has no numbers.
-    fn why_not(&self) -> Option<String> {
+    pub(crate) fn why_not(&self) -> Option<String> {
         match self {
             Outcome::Done(_) => None,
             Outcome::Skipped(s) => Some(format!("skipped: {s}")),
@@ -152,11 +156,11 @@ impl<T> Outcome<T> {
     }
 }
 
-fn per_second(n: u64, d: Duration) -> f64 {
+pub(crate) fn per_second(n: u64, d: Duration) -> f64 {
     n as f64 / d.as_secs_f64().max(1e-9)
 }
 
-fn one_line(s: &str) -> String {
+pub(crate) fn one_line(s: &str) -> String {
     s.replace(['\n', '|'], " ")
 }
 
@@ -208,7 +212,7 @@ fn fmt_secs(d: Duration) -> String {
     format!("{:.2} s", d.as_secs_f64())
 }
 
-fn fmt_bytes(b: u64) -> String {
+pub(crate) fn fmt_bytes(b: u64) -> String {
     const KIB: f64 = 1024.0;
     let f = b as f64;
     if f >= KIB * KIB * KIB {
@@ -223,12 +227,12 @@ fn fmt_bytes(b: u64) -> String {
 }
 
 /// Progress lines on stderr, stamped with the time since the run started.
-struct Log {
-    started: Instant,
+pub(crate) struct Log {
+    pub(crate) started: Instant,
 }
 
 impl Log {
-    fn line(&self, msg: impl std::fmt::Display) {
+    pub(crate) fn line(&self, msg: impl std::fmt::Display) {
         eprintln!("[bench {:>7.1} s] {msg}", self.started.elapsed().as_secs_f64());
     }
 
@@ -284,9 +288,9 @@ impl Report {
 }
 
 /// The run's directory: deleted on the way out unless `--keep`.
-struct RunDir {
-    path: PathBuf,
-    keep: bool,
+pub(crate) struct RunDir {
+    pub(crate) path: PathBuf,
+    pub(crate) keep: bool,
 }
 
 impl Drop for RunDir {
@@ -323,7 +327,7 @@ fn text_of(rows: &[Vec<Value>]) -> String {
 // ---------------------------------------------------------------------------------------------
 // Machine facts.
 
-fn memory_total() -> String {
+pub(crate) fn memory_total() -> String {
     let text = match std::fs::read_to_string("/proc/meminfo") {
         Ok(t) => t,
         Err(e) => return format!("unknown (/proc/meminfo: {e})"),
@@ -369,7 +373,7 @@ fn filesystem_of(path: &Path) -> String {
 }
 
 /// The command line as given, with any password in a PostgreSQL URL hidden.
-fn command_line() -> String {
+pub(crate) fn command_line() -> String {
     let quote = |a: &str| {
         if !a.is_empty() && a.chars().all(|c| c.is_ascii_alphanumeric() || "-_./:=@,+%".contains(c)) {
             a.to_owned()

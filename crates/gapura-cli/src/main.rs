@@ -3,6 +3,7 @@
 
 mod bench;
 mod bench_http;
+mod bench_mrtd;
 mod document;
 mod drill;
 mod mrz;
