@@ -32,9 +32,9 @@ const LEDGER_EVENTS_DEFAULT: u64 = 10_000_000;
 /// The most events `--events` accepts.
 const LEDGER_EVENTS_MAX: u64 = 1_000_000_000;
 /// Length of each throughput phase unless `--seconds` says otherwise, in seconds.
-const PHASE_DEFAULT_S: u64 = 5;
+pub(crate) const PHASE_DEFAULT_S: u64 = 5;
 /// The longest throughput phase `--seconds` accepts, in seconds.
-const PHASE_MAX_S: u64 = 3_600;
+pub(crate) const PHASE_MAX_S: u64 = 3_600;
 /// Bytes written before each fsync of the physical baseline.
 const FSYNC_WRITE_BYTES: usize = 256;
 /// Threads appending through the group committer.

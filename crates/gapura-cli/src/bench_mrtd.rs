@@ -29,13 +29,9 @@ use gapura_mrtd::pa::{self, DataGroups, DigestAlgorithm, TrustStore};
 
 use crate::bench::{
     command_line, fmt_bytes, fmt_int, fmt_latency, fmt_rate, fmt_ratio, memory_total, one_line, per_second,
-    Log, Outcome, RunDir, Sample,
+    Log, Outcome, RunDir, Sample, PHASE_DEFAULT_S, PHASE_MAX_S,
 };
 
-/// Length of each in-process phase unless `--seconds` says otherwise, in seconds.
-const PHASE_DEFAULT_S: u64 = 5;
-/// The longest phase `--seconds` accepts, in seconds.
-const PHASE_MAX_S: u64 = 3_600;
 /// Invented documents in the MRZ set unless `--documents` says otherwise.
 const MRZ_DOCUMENTS_DEFAULT: usize = 1_000;
 /// The most documents `--documents` accepts.
@@ -254,20 +250,9 @@ fn openssl_version() -> Result<String> {
 // ---------------------------------------------------------------------------------------------
 // Invented documents.
 
-/// SplitMix64: deterministic from the seed, good enough to vary invented documents.
-struct Rng(u64);
+use crate::drill::Rng;
 
 impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
     fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
         &xs[self.below(xs.len() as u64) as usize]
     }
