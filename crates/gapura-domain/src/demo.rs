@@ -47,6 +47,15 @@ pub fn reference_events() -> Result<Vec<Event>, CsvError> {
     let err = |file, line| move |e: crate::ValueError| CsvError { file, line, reason: e.to_string() };
     for row in rows("countries.csv", COUNTRIES_CSV, 2) {
         let (line, c) = row?;
+        // The country list is ICAO 9303's (gapura-mrtd owns it): a code that a travel
+        // document could not carry has no place in the reference data.
+        if gapura_mrtd::mrz::icao_code(c[0]).is_none() {
+            return Err(CsvError {
+                file: "countries.csv",
+                line,
+                reason: format!("{:?} is not an ICAO 9303 state or nationality code", c[0]),
+            });
+        }
         out.push(Event::CountryRegistered {
             code: CountryCode::parse(c[0]).map_err(err("countries.csv", line))?,
             name: c[1].to_owned(),
@@ -112,6 +121,25 @@ mod tests {
         for e in &events {
             assert!(round_trips(e).expect("decodes"), "{e:?}");
         }
+    }
+
+    #[test]
+    fn the_reference_countries_are_exactly_the_icao_states() {
+        let mut ours: Vec<String> = reference_events()
+            .unwrap()
+            .iter()
+            .filter_map(|e| match e {
+                Event::CountryRegistered { code, .. } => Some(code.to_string()),
+                _ => None,
+            })
+            .collect();
+        let mut icao: Vec<String> = gapura_mrtd::mrz::icao_codes()
+            .filter(|c| c.kind == gapura_mrtd::mrz::CodeKind::State)
+            .map(|c| c.code.to_owned())
+            .collect();
+        ours.sort();
+        icao.sort();
+        assert_eq!(ours, icao, "countries.csv and gapura-mrtd's ISO 3166 states differ");
     }
 
     #[test]

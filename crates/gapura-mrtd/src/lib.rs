@@ -7,4 +7,5 @@
 //! business), or talking to a chip reader.
 
 pub mod mrz;
+#[cfg(feature = "pa")]
 pub mod pa;

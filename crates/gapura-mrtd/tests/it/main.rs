@@ -2,4 +2,5 @@
 
 mod mrz;
 mod mrz_props;
+#[cfg(feature = "pa")]
 mod pa;
