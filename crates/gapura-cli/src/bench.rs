@@ -156,6 +156,27 @@ impl<T> Outcome<T> {
     }
 }
 
+/// The parent of benchmark directories: `--dir`, else ./target/bench if ./target exists,
+/// else the system temp directory (created if absent).
+pub(crate) fn bench_parent(dir: Option<&Path>) -> Result<PathBuf> {
+    let parent = match dir {
+        Some(d) => d.to_owned(),
+        None if Path::new("target").is_dir() => PathBuf::from("target").join("bench"),
+        None => std::env::temp_dir(),
+    };
+    std::fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
+    Ok(parent)
+}
+
+/// A new directory for one benchmark run, named by the benchmark, the time and the process.
+pub(crate) fn fresh_run_dir(dir: Option<&Path>, bench: &str) -> Result<PathBuf> {
+    let parent = bench_parent(dir)?;
+    let stamp = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
+    let path = parent.join(format!("gapura-bench-{bench}-{stamp}-{}", std::process::id()));
+    std::fs::create_dir(&path).with_context(|| format!("creating {}", path.display()))?;
+    std::fs::canonicalize(&path).with_context(|| format!("resolving {}", path.display()))
+}
+
 pub(crate) fn per_second(n: u64, d: Duration) -> f64 {
     n as f64 / d.as_secs_f64().max(1e-9)
 }
@@ -437,16 +458,7 @@ fn ledger(b: &LedgerBench) -> Result<ExitCode> {
             );
         }
     }
-    let parent = match &b.dir {
-        Some(d) => d.clone(),
-        None if Path::new("target").is_dir() => PathBuf::from("target").join("bench"),
-        None => std::env::temp_dir(),
-    };
-    std::fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
-    let stamp = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
-    let path = parent.join(format!("gapura-bench-ledger-{stamp}-{}", std::process::id()));
-    std::fs::create_dir(&path).with_context(|| format!("creating {}", path.display()))?;
-    let path = std::fs::canonicalize(&path).with_context(|| format!("resolving {}", path.display()))?;
+    let path = fresh_run_dir(b.dir.as_deref(), "ledger")?;
     let setup = Setup {
         run: RunDir { path, keep: b.keep },
         events: b.events,

@@ -139,12 +139,7 @@ pub fn run(b: &HttpBench) -> Result<ExitCode> {
     if postgres.as_deref().is_some_and(|u| !is_postgres_url(u)) {
         bail!("--postgres must be a postgres:// or postgresql:// URL");
     }
-    let parent = match &b.dir {
-        Some(d) => d.clone(),
-        None if Path::new("target").is_dir() => PathBuf::from("target").join("bench"),
-        None => std::env::temp_dir(),
-    };
-    std::fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
+    let parent = crate::bench::bench_parent(b.dir.as_deref())?;
     let dir = tempfile::Builder::new()
         .prefix("gapura-bench-http-")
         .tempdir_in(&parent)

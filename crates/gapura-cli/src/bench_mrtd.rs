@@ -102,16 +102,7 @@ pub fn run(b: &MrtdBench) -> Result<ExitCode> {
     if b.runs == 0 || b.runs > PROCESS_RUNS_MAX {
         bail!("--runs must be between 1 and {}", fmt_int(PROCESS_RUNS_MAX));
     }
-    let parent = match &b.dir {
-        Some(d) => d.clone(),
-        None if Path::new("target").is_dir() => PathBuf::from("target").join("bench"),
-        None => std::env::temp_dir(),
-    };
-    std::fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
-    let stamp = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
-    let path = parent.join(format!("gapura-bench-mrtd-{stamp}-{}", std::process::id()));
-    std::fs::create_dir(&path).with_context(|| format!("creating {}", path.display()))?;
-    let path = std::fs::canonicalize(&path).with_context(|| format!("resolving {}", path.display()))?;
+    let path = crate::bench::fresh_run_dir(b.dir.as_deref(), "mrtd")?;
     let run_dir = RunDir { path, keep: b.keep };
     let phase = Duration::from_secs(b.seconds);
 
