@@ -45,7 +45,11 @@ pub fn document() -> Value {
             .map(|p| json!({"name": p, "in": "path", "required": true, "schema": {"type": "string", "minLength": 1}}))
             .collect();
         if let Some(q) = info.doc.query {
-            let mut g = schemars::generate::SchemaSettings::draft2020_12().into_generator();
+            // A query parameter's schema must stand alone: no reference into definitions
+            // that the document does not carry.
+            let mut settings = schemars::generate::SchemaSettings::draft2020_12();
+            settings.inline_subschemas = true;
+            let mut g = settings.into_generator();
             let root = q(&mut g);
             let root = resolve(&root, &g);
             if let Some(props) = root.get("properties").and_then(Value::as_object) {
