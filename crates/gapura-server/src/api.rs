@@ -6,8 +6,8 @@ use axum::http::{header, request::Parts, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use gapura_domain::{
-    Event, Grant, OfficerCreated, OfficerGrant, OfficerId, OfficerStatus, PasswordChanged, Permission, Role,
-    Scope, TokenIssued, TokenRevoked,
+    Event, Grant, OfficerGrant, OfficerId, OfficerStatus, PasswordChanged, Permission, Role, Scope,
+    TokenIssued, TokenRevoked,
 };
 use gapura_store::{AuditFilter, OfficerFilter, ServicePointFilter};
 use schemars::JsonSchema;
@@ -181,7 +181,7 @@ pub struct TokenRequest {
     /// What the token is for, e.g. `reporting script`.
     #[schemars(
         length(min = 1, max = 80),
-        regex(pattern = r"^[^\x00-\x20\x7f-\x9f]([^\x00-\x1f\x7f-\x9f]*[^\x00-\x20\x7f-\x9f])?$")
+        regex(pattern = PLAIN_TEXT_PATTERN)
     )]
     pub label: String,
     /// Days until it expires: 1 to 365.
@@ -189,6 +189,9 @@ pub struct TokenRequest {
     #[serde(deserialize_with = "whole_number")]
     pub days: i64,
 }
+
+/// `plain_text` as a JSON Schema pattern, for the API's document.
+const PLAIN_TEXT_PATTERN: &str = r"^[^\x00-\x20\x7f-\x9f]([^\x00-\x1f\x7f-\x9f]*[^\x00-\x20\x7f-\x9f])?$";
 
 /// Text a person typed for the record: not empty, not longer than `max` characters, no
 /// control characters, no spaces at either end (the same rule the API's schema states).
@@ -421,7 +424,7 @@ pub struct NewOfficer {
     /// Full name as it appears in the personnel record.
     #[schemars(
         length(min = 1, max = 160),
-        regex(pattern = r"^[^\x00-\x20\x7f-\x9f]([^\x00-\x1f\x7f-\x9f]*[^\x00-\x20\x7f-\x9f])?$")
+        regex(pattern = PLAIN_TEXT_PATTERN)
     )]
     pub name: String,
     /// An initial password for the officer to change: at least 12 characters.
@@ -525,19 +528,7 @@ pub async fn new_officer(st: &AppState, c: &Caller, code: &str, b: NewOfficer) -
     let password_hash = tokio::task::spawn_blocking(move || auth::hash_password(&password))
         .await
         .map_err(|e| ApiError::internal(&e))??;
-    let mut events = vec![Event::OfficerCreated(OfficerCreated {
-        officer: officer.clone(),
-        name,
-        home_point,
-        password_hash,
-    })];
-    for g in grants {
-        events.push(Event::RoleGranted(OfficerGrant {
-            officer: officer.clone(),
-            role: g.role,
-            scope: g.scope,
-        }));
-    }
+    let events = crate::demo::creation_events(officer.clone(), name, home_point, password_hash, grants);
     st.db()?.append(c.actor(), events).await?;
     Ok(officer_detail(st, c, officer.as_str()).await?.officer)
 }
@@ -660,7 +651,7 @@ pub struct DisableBody {
     /// Why, for the record: 1 to 400 characters.
     #[schemars(
         length(min = 1, max = 400),
-        regex(pattern = r"^[^\x00-\x20\x7f-\x9f]([^\x00-\x1f\x7f-\x9f]*[^\x00-\x20\x7f-\x9f])?$")
+        regex(pattern = PLAIN_TEXT_PATTERN)
     )]
     pub reason: String,
 }

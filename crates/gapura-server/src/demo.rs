@@ -46,20 +46,31 @@ pub fn officer_events(
         });
     }
     let password_hash = auth::hash_password(password)?;
+    Ok(creation_events(officer, name.to_owned(), home_point, password_hash, parsed))
+}
+
+/// The events that record a new officer: the account, then each grant.
+pub fn creation_events(
+    officer: OfficerId,
+    name: String,
+    home_point: ServicePointCode,
+    password_hash: String,
+    grants: Vec<Grant>,
+) -> Vec<Event> {
     let mut events = vec![Event::OfficerCreated(OfficerCreated {
         officer: officer.clone(),
-        name: name.to_owned(),
+        name,
         home_point,
         password_hash,
     })];
-    for g in parsed {
+    for g in grants {
         events.push(Event::RoleGranted(OfficerGrant {
             officer: officer.clone(),
             role: g.role,
             scope: g.scope,
         }));
     }
-    Ok(events)
+    events
 }
 
 /// Every demo officer's events.
