@@ -12,6 +12,7 @@ use crate::{
     LoginAttempt, OfficerCreated, OfficerGrant, OfficerStatus, PasswordChanged, PersonalDataRead,
     TokenIssued, TokenRevoked,
 };
+use crate::{OrderExtended, OrderIssued, OrderRevoked, WatchlistImport};
 
 /// A change to the system's state. Events are past tense; each has a stable name and a
 /// version (see `EventName`).
@@ -49,6 +50,14 @@ pub enum Event {
     LoginSucceeded(LoginAttempt),
     /// `auth.login_failed` v1.
     LoginFailed(LoginAttempt),
+    /// `travel_ban.order_issued` v1.
+    TravelBanIssued(OrderIssued),
+    /// `travel_ban.order_extended` v1.
+    TravelBanExtended(OrderExtended),
+    /// `travel_ban.order_revoked` v1.
+    TravelBanRevoked(OrderRevoked),
+    /// `watchlist.imported` v1: a bulk watchlist file, stored as content, was imported.
+    WatchlistImported(WatchlistImport),
 }
 
 /// An event's stable name and the version this build writes.
@@ -59,6 +68,9 @@ pub struct EventName {
 }
 
 /// What a stored body turned out to be.
+// A decoded body is matched at once and dropped; boxing the event would cost an allocation
+// per entry read to save stack space that is never held.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decoded {
     Domain(Event),
@@ -96,6 +108,10 @@ const TOKEN_REVOKED: &str = "officer.token_revoked";
 const PERSONAL_DATA_READ: &str = "audit.personal_data_read";
 const LOGIN_SUCCEEDED: &str = "auth.login_succeeded";
 const LOGIN_FAILED: &str = "auth.login_failed";
+const TRAVEL_BAN_ISSUED: &str = "travel_ban.order_issued";
+const TRAVEL_BAN_EXTENDED: &str = "travel_ban.order_extended";
+const TRAVEL_BAN_REVOKED: &str = "travel_ban.order_revoked";
+const WATCHLIST_IMPORTED: &str = "watchlist.imported";
 
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -203,6 +219,10 @@ impl Event {
             Event::PersonalDataRead(_) => (PERSONAL_DATA_READ, 1),
             Event::LoginSucceeded(_) => (LOGIN_SUCCEEDED, 1),
             Event::LoginFailed(_) => (LOGIN_FAILED, 1),
+            Event::TravelBanIssued(_) => (TRAVEL_BAN_ISSUED, 1),
+            Event::TravelBanExtended(_) => (TRAVEL_BAN_EXTENDED, 1),
+            Event::TravelBanRevoked(_) => (TRAVEL_BAN_REVOKED, 1),
+            Event::WatchlistImported(_) => (WATCHLIST_IMPORTED, 1),
         };
         EventName { name, version }
     }
@@ -244,6 +264,10 @@ impl Event {
                 check_note("address", &l.address, true)?;
                 check_note("reason", &l.reason, false)
             }
+            Event::TravelBanIssued(o) => o.validate(),
+            Event::TravelBanExtended(o) => o.validate(),
+            Event::TravelBanRevoked(o) => o.validate(),
+            Event::WatchlistImported(w) => w.validate(),
         }
     }
 
@@ -273,6 +297,10 @@ impl Event {
             Event::TokenRevoked(b) => canonical(b),
             Event::PersonalDataRead(b) => canonical(b),
             Event::LoginSucceeded(b) | Event::LoginFailed(b) => canonical(b),
+            Event::TravelBanIssued(b) => canonical(b),
+            Event::TravelBanExtended(b) => canonical(b),
+            Event::TravelBanRevoked(b) => canonical(b),
+            Event::WatchlistImported(b) => canonical(b),
         }
     }
 
@@ -324,6 +352,10 @@ impl Event {
             (PERSONAL_DATA_READ, 1) => Event::PersonalDataRead(parse(name, version, body)?),
             (LOGIN_SUCCEEDED, 1) => Event::LoginSucceeded(parse(name, version, body)?),
             (LOGIN_FAILED, 1) => Event::LoginFailed(parse(name, version, body)?),
+            (TRAVEL_BAN_ISSUED, 1) => Event::TravelBanIssued(parse(name, version, body)?),
+            (TRAVEL_BAN_EXTENDED, 1) => Event::TravelBanExtended(parse(name, version, body)?),
+            (TRAVEL_BAN_REVOKED, 1) => Event::TravelBanRevoked(parse(name, version, body)?),
+            (WATCHLIST_IMPORTED, 1) => Event::WatchlistImported(parse(name, version, body)?),
             _ => return Err(EventError::Unknown { name: name.into(), version }),
         };
         Ok(Decoded::Domain(event))

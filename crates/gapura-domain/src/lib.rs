@@ -8,14 +8,24 @@
 pub mod demo;
 mod event;
 mod officer;
+mod person;
 mod reference;
+pub mod travel_ban;
+mod watchlist;
 
 pub use event::{Decoded, Event, EventError, EventName, ServicePointRegisteredV1};
+pub use jiff::civil::Date;
 pub use officer::{
     Grant, LoginAttempt, OfficerCreated, OfficerGrant, OfficerId, OfficerStatus, PasswordChanged, Permission,
     PersonalDataRead, Role, Scope, TokenIssued, TokenRevoked, AUDIT_SUBJECTS_MAX, NOTE_CHARS_MAX,
 };
+pub use person::{PartialDate, PartialDateError, Sex};
 pub use reference::{
     indonesian_province_time_zone, AuthorityCode, CountryCode, ServicePoint, ServicePointCode,
     ServicePointKind, ValueError, NAME_CHARS_MAX,
 };
+pub use travel_ban::{
+    DocumentKind, Nik, OrderExtended, OrderId, OrderIssued, OrderKind, OrderRevoked, OrderState, OrderStatus,
+    Reason, ReasonCategory, Refusal, Subject, SubjectDocument,
+};
+pub use watchlist::{BulkFormat, ImportMode, WatchlistImport, WatchlistList};

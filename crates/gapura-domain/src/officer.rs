@@ -69,12 +69,15 @@ impl Role {
     pub fn permissions(self) -> &'static [Permission] {
         use Permission::*;
         match self {
-            Role::BorderOfficer | Role::PassportOfficer | Role::VisaOfficer => &[ReferenceRead],
-            Role::TravelBanAdministrator => &[ReferenceRead],
-            // A supervisor sees the officers of the points they supervise.
-            Role::Supervisor => &[ReferenceRead, OfficersRead],
+            // Officers who meet travellers screen them against travel bans and watchlists.
+            Role::BorderOfficer | Role::PassportOfficer | Role::VisaOfficer => &[ReferenceRead, Screen],
+            Role::TravelBanAdministrator => &[ReferenceRead, TravelBansRead, TravelBansManage, Screen],
+            // A supervisor sees the officers of the points they supervise, and the orders their
+            // officers act on.
+            Role::Supervisor => &[ReferenceRead, OfficersRead, TravelBansRead, Screen],
+            // Separation of duties: who manages accounts neither reads nor makes travel bans.
             Role::SystemAdministrator => &[ReferenceRead, OfficersRead, OfficersManage],
-            Role::Auditor => &[ReferenceRead, AuditRead],
+            Role::Auditor => &[ReferenceRead, AuditRead, TravelBansRead],
         }
     }
 }
@@ -93,15 +96,24 @@ pub enum Permission {
     OfficersManage,
     /// Search the audit records.
     AuditRead,
+    /// Read travel-ban orders and their history (personal data: every read is audited).
+    TravelBansRead,
+    /// Issue, extend and revoke travel-ban orders.
+    TravelBansManage,
+    /// Screen a traveller against travel bans and watchlists.
+    Screen,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 5] = [
+    pub const ALL: [Permission; 8] = [
         Permission::Authenticated,
         Permission::ReferenceRead,
         Permission::OfficersRead,
         Permission::OfficersManage,
         Permission::AuditRead,
+        Permission::TravelBansRead,
+        Permission::TravelBansManage,
+        Permission::Screen,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -110,6 +122,9 @@ impl Permission {
             Permission::OfficersRead => "officers_read",
             Permission::OfficersManage => "officers_manage",
             Permission::AuditRead => "audit_read",
+            Permission::TravelBansRead => "travel_bans_read",
+            Permission::TravelBansManage => "travel_bans_manage",
+            Permission::Screen => "screen",
         }
     }
 }
@@ -322,5 +337,34 @@ impl PersonalDataRead {
             check_note("query", q, false)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn travel_bans_are_read_and_made_by_their_roles_and_never_by_account_administrators() {
+        use Permission::*;
+        let holders = |p: Permission| -> Vec<&str> {
+            Role::ALL.iter().filter(|r| r.permissions().contains(&p)).map(|r| r.as_str()).collect()
+        };
+        assert_eq!(holders(TravelBansManage), ["travel-ban-administrator"]);
+        assert_eq!(holders(TravelBansRead), ["travel-ban-administrator", "supervisor", "auditor"]);
+        assert_eq!(
+            holders(Screen),
+            ["border-officer", "passport-officer", "visa-officer", "travel-ban-administrator", "supervisor"]
+        );
+        assert_eq!(Role::SystemAdministrator.permissions(), [ReferenceRead, OfficersRead, OfficersManage]);
+        let names: Vec<&str> = Permission::ALL.iter().map(|p| p.as_str()).collect();
+        assert!(
+            names.contains(&"travel_bans_read")
+                && names.contains(&"travel_bans_manage")
+                && names.contains(&"screen")
+        );
+        for r in Role::ALL {
+            assert!(r.permissions().iter().all(|p| Permission::ALL.contains(p)), "{r:?}");
+        }
     }
 }

@@ -29,6 +29,37 @@ pub enum ValueError {
     /// A required text is empty or longer than its limit.
     #[error("{field} must be 1 to {max} characters")]
     Text { field: &'static str, max: usize },
+    /// Travel-ban order ids are `TB-`, a four-digit year, `-` and eight characters of
+    /// Crockford base32 in capitals.
+    #[error("order id {0:?} must be TB-, a four-digit year, '-' and 8 characters of 0-9 and A-Z without I, L, O and U, e.g. TB-2026-7K3M9QPX")]
+    OrderId(String),
+    /// An Indonesian national identity number (NIK) is exactly 16 digits.
+    #[error("NIK {0:?} must be exactly 16 digits")]
+    Nik(String),
+    /// A document number is 1 to 20 characters of A-Z and 0-9.
+    #[error("document number {0:?} must be 1 to 20 characters of A-Z and 0-9")]
+    DocumentNumber(String),
+    /// A person's name is 1 to 120 characters: a letter first, then letters, spaces and `'`,
+    /// `.`, `-`, `,`, not ending with a space.
+    #[error(
+        "name {0:?} must be 1 to 120 characters: a letter first, then letters, spaces and ' . - , and no space at the end"
+    )]
+    PersonName(String),
+    /// A SHA-256 is 64 hexadecimal digits.
+    #[error("{0:?} must be a SHA-256: 64 hexadecimal digits")]
+    Sha256(String),
+    /// A list holds fewer or more items than allowed.
+    #[error("{field} must hold {min} to {max} items")]
+    Count { field: &'static str, min: usize, max: usize },
+    /// A date outside the years an order may name.
+    #[error("{field} {value} must lie in the years {min} to {max}")]
+    DateRange { field: &'static str, value: String, min: i16, max: i16 },
+    /// A value outside a fixed list.
+    #[error("{field} {value:?} is not one of {}", .allowed.join(", "))]
+    OneOf { field: &'static str, value: String, allowed: &'static [&'static str] },
+    /// A bulk import's id is 1 to 64 characters of A-Z, a-z, 0-9, `.`, `_` and `-`.
+    #[error("import id {0:?} must be 1 to 64 characters of A-Z, a-z, 0-9, '.', '_' and '-'")]
+    ImportId(String),
 }
 
 /// The longest name of a service point, country or authority, in characters.

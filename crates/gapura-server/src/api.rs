@@ -190,12 +190,16 @@ pub struct TokenRequest {
     pub days: i64,
 }
 
-/// `plain_text` as a JSON Schema pattern, for the API's document.
-const PLAIN_TEXT_PATTERN: &str = r"^[^\x00-\x20\x7f-\x9f]([^\x00-\x1f\x7f-\x9f]*[^\x00-\x20\x7f-\x9f])?$";
+/// `plain_text` as a JSON Schema pattern, for the API's document: no control characters, and
+/// no white space (as Unicode defines it, which is what `str::trim` removes) at either end.
+pub(crate) const PLAIN_TEXT_PATTERN: &str = concat!(
+    r"^[^\x00-\x20\x7f-\x9f\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]",
+    r"([^\x00-\x1f\x7f-\x9f]*[^\x00-\x20\x7f-\x9f\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000])?$"
+);
 
 /// Text a person typed for the record: not empty, not longer than `max` characters, no
 /// control characters, no spaces at either end (the same rule the API's schema states).
-fn plain_text(s: &str, max: usize) -> bool {
+pub(crate) fn plain_text(s: &str, max: usize) -> bool {
     let n = s.chars().count();
     n > 0 && n <= max && s.trim() == s && !s.chars().any(char::is_control)
 }
@@ -836,5 +840,31 @@ pub async fn audit_reads(
 impl IntoResponse for NewToken {
     fn into_response(self) -> Response {
         Json(self).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn text_char() -> impl Strategy<Value = char> {
+        prop_oneof![
+            proptest::char::range('\u{0}', '\u{7f}'),
+            proptest::sample::select(vec![
+                'é', '中', '\u{85}', '\u{9f}', '\u{a0}', '\u{2009}', '\u{3000}', '\u{feff}'
+            ]),
+        ]
+    }
+
+    proptest! {
+        /// The schema's pattern for plain text accepts exactly what `plain_text` does.
+        #[test]
+        fn the_plain_text_pattern_and_the_check_agree(s in proptest::collection::vec(text_char(), 0..12)) {
+            let s: String = s.into_iter().collect();
+            let re = regex_automata::meta::Regex::new(PLAIN_TEXT_PATTERN).unwrap();
+            prop_assert_eq!(re.is_match(&s), plain_text(&s, 400), "{:?}", s);
+        }
     }
 }

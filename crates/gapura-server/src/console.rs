@@ -73,7 +73,7 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for FormBody
     }
 }
 
-struct Page<'a> {
+pub(crate) struct Page<'a> {
     lang: Lang,
     caller: Option<&'a Caller>,
     title: String,
@@ -81,7 +81,7 @@ struct Page<'a> {
     here: String,
 }
 
-fn layout(p: &Page<'_>, body: Markup) -> Markup {
+pub(crate) fn layout(p: &Page<'_>, body: Markup) -> Markup {
     let l = p.lang;
     let back = urlencode(&p.here);
     html! {
@@ -105,6 +105,9 @@ fn layout(p: &Page<'_>, body: Markup) -> Markup {
                             }
                             @if c.has(Permission::OfficersRead) {
                                 a href="/console/officers" accesskey="o" { (M::Officers.t(l)) }
+                            }
+                            @if c.has(Permission::TravelBansRead) {
+                                a href="/console/travel-bans" accesskey="t" { (M::TravelBans.t(l)) }
                             }
                             @if c.has(Permission::AuditRead) {
                                 a href="/console/audit" accesskey="a" { (M::Audit.t(l)) }
@@ -136,19 +139,19 @@ fn layout(p: &Page<'_>, body: Markup) -> Markup {
     }
 }
 
-fn csrf_field(c: &Caller) -> Markup {
+pub(crate) fn csrf_field(c: &Caller) -> Markup {
     html! { input type="hidden" name="csrf" value=(c.csrf().unwrap_or_default()); }
 }
 
-fn urlencode(s: &str) -> String {
+pub(crate) fn urlencode(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
-fn render(p: &Page<'_>, status: StatusCode, body: Markup) -> Response {
+pub(crate) fn render(p: &Page<'_>, status: StatusCode, body: Markup) -> Response {
     private((status, layout(p, body)).into_response())
 }
 
-fn page<'a>(lang: Lang, caller: Option<&'a Caller>, title: &str, here: &str) -> Page<'a> {
+pub(crate) fn page<'a>(lang: Lang, caller: Option<&'a Caller>, title: &str, here: &str) -> Page<'a> {
     Page { lang, caller, title: title.to_owned(), here: here.to_owned() }
 }
 
@@ -335,6 +338,7 @@ pub async fn home(Extension(c): Extension<Caller>, headers: HeaderMap) -> Respon
             ul.tiles {
                 @if c.has(Permission::ReferenceRead) { li { a href="/console/service-points" { (M::ServicePoints.t(l)) } } }
                 @if c.has(Permission::OfficersRead) { li { a href="/console/officers" { (M::Officers.t(l)) } } }
+                @if c.has(Permission::TravelBansRead) { li { a href="/console/travel-bans" { (M::TravelBans.t(l)) } } }
                 @if c.has(Permission::AuditRead) { li { a href="/console/audit" { (M::AuditSearch.t(l)) } } }
                 li { a href="/console/account" { (M::Account.t(l)) } }
                 li { a href="/api/docs" { (M::ApiDocs.t(l)) } }
@@ -548,7 +552,7 @@ pub struct PointsForm {
 }
 
 /// Rows on a console list page.
-const CONSOLE_PAGE_ROWS: i64 = 50;
+pub(crate) const CONSOLE_PAGE_ROWS: i64 = 50;
 
 pub async fn service_points(
     State(st): State<AppState>,
@@ -805,6 +809,9 @@ fn permission_name(l: Lang, p: Permission) -> &'static str {
         Permission::OfficersRead => M::PermOfficersRead.t(l),
         Permission::OfficersManage => M::PermOfficersManage.t(l),
         Permission::AuditRead => M::PermAuditRead.t(l),
+        Permission::TravelBansRead => M::PermTravelBansRead.t(l),
+        Permission::TravelBansManage => M::PermTravelBansManage.t(l),
+        Permission::Screen => M::PermScreen.t(l),
     }
 }
 

@@ -45,6 +45,19 @@ impl ApiError {
     pub fn invalid(field: &str, message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field", message).field(field)
     }
+    /// A value of the request that cannot be read or is out of its bounds: 400 with the field.
+    pub fn bad_input(field: &str, message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, "invalid_field", message).field(field)
+    }
+    /// A request refused by a rule of the domain: 422 with the rule's code and the field at
+    /// fault, if one is.
+    pub fn refused(code: &str, message: impl Into<String>, field: Option<&str>) -> ApiError {
+        let e = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message);
+        match field {
+            Some(f) => e.field(f),
+            None => e,
+        }
+    }
     pub fn unauthenticated() -> ApiError {
         ApiError::new(
             StatusCode::UNAUTHORIZED,

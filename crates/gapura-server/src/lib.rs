@@ -19,6 +19,8 @@ mod ops;
 pub mod routes;
 pub mod state;
 mod time;
+pub mod travel_ban_pages;
+pub mod travel_bans;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -88,6 +90,7 @@ pub fn new_state(settings: Settings, clock: Clock) -> AppState {
         settings,
         metrics: metrics_handle(),
         replay_left: std::sync::atomic::AtomicU64::new(0),
+        decisions: tokio::sync::Mutex::new(()),
     }))
 }
 

@@ -17,7 +17,7 @@ use gapura_domain::{Permission, ServicePointCode};
 use crate::auth::{sha256_hex, Caller, Via};
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::{api, console, ops, RequestCtx};
+use crate::{api, console, ops, travel_ban_pages, travel_bans, RequestCtx};
 
 /// The largest request body accepted, in bytes.
 pub const BODY_BYTES_MAX: usize = 64 * 1024;
@@ -276,6 +276,52 @@ pub fn table() -> Vec<Route> {
             .query::<api::AuditQuery>()
             .response::<Vec<api::AuditRecord>>()
             .personal(),
+        Route::new(Api, M::GET, "/api/v1/travel-bans", need(TravelBansRead, Any), travel_bans::list)
+            .summary("Travel-ban orders, newest first, searched by name, alias, order id or decision number, by kind and by status today.")
+            .query::<travel_bans::TravelBanQuery>()
+            .response::<travel_bans::TravelBanPage>()
+            .personal(),
+        Route::new(Api, M::POST, "/api/v1/travel-bans", need(TravelBansManage, Any), travel_bans::create)
+            .summary("Issue a travel-ban order; a rule's refusal answers 422 with the rule's code.")
+            .request::<travel_bans::NewTravelBan>()
+            .response::<travel_bans::TravelBanDetail>()
+            .success(201)
+            .personal(),
+        Route::new(Api, M::GET, "/api/v1/travel-bans/{order}", need(TravelBansRead, Any), travel_bans::one)
+            .summary("One travel-ban order with its history.")
+            .response::<travel_bans::TravelBanDetail>()
+            .personal(),
+        Route::new(
+            Api,
+            M::POST,
+            "/api/v1/travel-bans/{order}/extensions",
+            need(TravelBansManage, Any),
+            travel_bans::extension,
+        )
+        .summary("Extend a travel-ban order to a new last day.")
+        .request::<travel_bans::ExtensionBody>()
+        .response::<travel_bans::TravelBanDetail>()
+        .personal(),
+        Route::new(
+            Api,
+            M::POST,
+            "/api/v1/travel-bans/{order}/revocation",
+            need(TravelBansManage, Any),
+            travel_bans::revocation,
+        )
+        .summary("Revoke a travel-ban order.")
+        .request::<travel_bans::RevocationBody>()
+        .response::<travel_bans::TravelBanDetail>()
+        .personal(),
+        Route::new(
+            Api,
+            M::GET,
+            "/api/v1/travel-ban-authorities",
+            need(ReferenceRead, Any),
+            travel_bans::authorities,
+        )
+        .summary("The authorities that may request or order a travel ban, with their legal basis.")
+        .response::<Vec<travel_bans::Authority>>(),
         // The console.
         Route::new(Console, M::GET, "/console/login", Access::Public, console::login_page)
             .summary("Sign in."),
@@ -387,6 +433,47 @@ pub fn table() -> Vec<Route> {
         Route::new(Console, M::GET, "/console/audit", need(AuditRead, Any), console::audit)
             .summary("Audit search.")
             .personal(),
+        Route::new(Console, M::GET, "/console/travel-bans", need(TravelBansRead, Any), travel_ban_pages::list)
+            .summary("Travel-ban orders.")
+            .personal(),
+        Route::new(
+            Console,
+            M::GET,
+            "/console/travel-bans/new",
+            need(TravelBansManage, Any),
+            travel_ban_pages::new_form,
+        )
+        .summary("The form for a new travel-ban order."),
+        Route::new(Console, M::POST, "/console/travel-bans", need(TravelBansManage, Any), travel_ban_pages::create)
+            .summary("Issue a travel-ban order.")
+            .personal(),
+        Route::new(
+            Console,
+            M::GET,
+            "/console/travel-bans/{order}",
+            need(TravelBansRead, Any),
+            travel_ban_pages::detail,
+        )
+        .summary("A travel-ban order and its history.")
+        .personal(),
+        Route::new(
+            Console,
+            M::POST,
+            "/console/travel-bans/{order}/extensions",
+            need(TravelBansManage, Any),
+            travel_ban_pages::extend,
+        )
+        .summary("Extend a travel-ban order.")
+        .personal(),
+        Route::new(
+            Console,
+            M::POST,
+            "/console/travel-bans/{order}/revocation",
+            need(TravelBansManage, Any),
+            travel_ban_pages::revoke,
+        )
+        .summary("Revoke a travel-ban order.")
+        .personal(),
     ]
 }
 

@@ -95,6 +95,9 @@ pub struct Shared {
     pub metrics: metrics_exporter_prometheus::PrometheusHandle,
     /// Entries still to replay while replaying (the projection lag), else 0.
     pub replay_left: std::sync::atomic::AtomicU64,
+    /// Held while a decision on a travel-ban order is checked against the rules and recorded,
+    /// so that two requests cannot both pass a rule only one of them may (within this process).
+    pub decisions: tokio::sync::Mutex<()>,
 }
 
 impl std::ops::Deref for AppState {

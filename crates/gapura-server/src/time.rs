@@ -27,3 +27,71 @@ pub fn rfc3339(ms: i64) -> String {
         Err(_) => format!("{ms} ms"),
     }
 }
+
+/// Western Indonesian Time (WIB, Asia/Jakarta): UTC+7 all year, with no daylight saving since
+/// 1964, so a fixed offset needs no time-zone database.
+const WIB: jiff::tz::Offset = jiff::tz::Offset::constant(7);
+
+/// The date in Jakarta at `now_ms`: "today" for the travel-ban rules.
+pub fn today_wib(now_ms: i64) -> gapura_domain::Date {
+    let t = jiff::Timestamp::from_millisecond(now_ms).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    WIB.to_datetime(t).date()
+}
+
+/// Parses a calendar date written `YYYY-MM-DD` (and nothing else) in the years an order may
+/// name; `field` names the field at fault.
+pub fn parse_date(s: &str, field: &str) -> Result<gapura_domain::Date, ApiError> {
+    let b = s.as_bytes();
+    let shaped = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    let date = shaped.then(|| s.parse::<gapura_domain::Date>().ok()).flatten().ok_or_else(|| {
+        ApiError::bad_input(field, format!("{s:?} is not a date written YYYY-MM-DD, e.g. 2026-11-23"))
+    })?;
+    // The field names of the domain are static; the caller's (`subject.…`) may not be.
+    gapura_domain::travel_ban::check_order_date("date", date).map_err(|_| {
+        ApiError::bad_input(
+            field,
+            format!(
+                "{date} is outside the years {} to {}",
+                gapura_domain::travel_ban::ORDER_YEAR_MIN,
+                gapura_domain::travel_ban::ORDER_YEAR_MAX
+            ),
+        )
+    })?;
+    Ok(date)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn today_is_the_date_in_jakarta() {
+        // 2026-11-23T00:00:00Z is 07:00 in Jakarta; 16:59:59Z is still the 23rd, 17:00Z the 24th.
+        let t0 = 1_795_392_000_000;
+        assert_eq!(today_wib(t0).to_string(), "2026-11-23");
+        assert_eq!(today_wib(t0 + 17 * 3_600_000 - 1).to_string(), "2026-11-23");
+        assert_eq!(today_wib(t0 + 17 * 3_600_000).to_string(), "2026-11-24");
+        assert_eq!(today_wib(t0 - 7 * 3_600_000).to_string(), "2026-11-23");
+        assert_eq!(today_wib(t0 - 7 * 3_600_000 - 1).to_string(), "2026-11-22");
+    }
+
+    #[test]
+    fn dates_are_read_in_one_form_only() {
+        assert_eq!(parse_date("2026-02-28", "start").unwrap().to_string(), "2026-02-28");
+        for bad in [
+            "2026-2-28",
+            "20260228",
+            "2026-02-30",
+            "2026-02-28T00:00",
+            " 2026-02-28",
+            "1899-12-31",
+            "3000-01-01",
+        ] {
+            let e = parse_date(bad, "start").expect_err(bad);
+            assert_eq!((e.status.as_u16(), e.body.field.as_deref()), (400, Some("start")), "{bad}");
+        }
+    }
+}

@@ -24,8 +24,9 @@ pub use content::{CONTENT_BYTES_MAX, CONTENT_CHUNK_BYTES};
 pub use export::{read_checkpoint_dir, verify_export, ExportReport, ImportOptions};
 pub use group::{GroupCommitter, GroupHandle, GROUP_COMMIT_EVENTS_MAX};
 pub use reader::{
-    Account, AuditFilter, AuditRow, OfficerFilter, OfficerRow, Personal, ReadAudit, Reader,
-    ServicePointFilter, ServicePointRow, TokenRow, PAGE_ROWS_MAX,
+    Account, AuditFilter, AuditRow, AuthorityRow, OfficerFilter, OfficerRow, Personal, ReadAudit, Reader,
+    ServicePointFilter, ServicePointRow, TokenRow, TravelBanFilter, TravelBanRow, TravelBanStep,
+    WatchlistImportRow, PAGE_ROWS_MAX,
 };
 pub use store::{
     Ack, IngestRefusal, IngestReport, ReplayReport, SeriesRow, Store, VerifyOptions,

@@ -167,7 +167,109 @@ pub fn apply(conn: &mut dyn Conn, entry: &Entry) -> Result<(), StoreError> {
                 ],
             )?;
         }
+        Event::TravelBanIssued(o) => {
+            let names_search =
+                o.subject.names.iter().map(|n| n.to_uppercase()).collect::<Vec<_>>().join(NAMES_SEPARATOR);
+            conn.execute(
+                "INSERT INTO travel_ban_orders (order_id, kind, authority, legal_basis, decision_number,
+                   decision_date, subject_json, primary_name, names_search, nationality, date_of_birth,
+                   reason_category, reason_text, start_date, last_day, extended_count, revoked, revoked_json,
+                   issued_by, issued_ms, changed_ms)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 0, 0, NULL, $16, $17, $17)",
+                &[
+                    o.order_id.as_str().into(),
+                    o.kind.as_str().into(),
+                    o.authority.as_str().into(),
+                    o.legal_basis.clone().into(),
+                    o.decision_number.clone().into(),
+                    o.decision_date.to_string().into(),
+                    json(&o.subject)?.into(),
+                    o.subject.primary_name().into(),
+                    names_search.into(),
+                    o.subject.nationality.as_ref().map(|c| c.as_str()).into(),
+                    o.subject.date_of_birth.map(|d| d.to_string()).into(),
+                    o.reason.category.as_str().into(),
+                    o.reason.text.clone().into(),
+                    o.start.to_string().into(),
+                    o.last_day.map(|d| d.to_string()).into(),
+                    entry.actor.as_str().into(),
+                    entry.time_ms.into(),
+                ],
+            )?;
+            history(conn, entry, &o.order_id, "issued", json(&o)?)?;
+        }
+        Event::TravelBanExtended(x) => {
+            conn.execute(
+                "UPDATE travel_ban_orders SET last_day = $2, extended_count = extended_count + 1, changed_ms = $3
+                 WHERE order_id = $1",
+                &[x.order_id.as_str().into(), x.new_last_day.to_string().into(), entry.time_ms.into()],
+            )?;
+            history(conn, entry, &x.order_id, "extended", json(&x)?)?;
+        }
+        Event::TravelBanRevoked(r) => {
+            let body = json(&r)?;
+            conn.execute(
+                "UPDATE travel_ban_orders SET revoked = 1, revoked_json = $2, changed_ms = $3 WHERE order_id = $1",
+                &[r.order_id.as_str().into(), body.clone().into(), entry.time_ms.into()],
+            )?;
+            history(conn, entry, &r.order_id, "revoked", body)?;
+        }
+        Event::WatchlistImported(w) => {
+            // An import id names one import: a second with the same id fails its append.
+            conn.execute(
+                "INSERT INTO watchlist_imports (import_id, list, mode, format, sha256, size, file_name, source,
+                   accepted, rejected, imported_by, imported_ms)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                &[
+                    w.import_id.into(),
+                    w.list.as_str().into(),
+                    w.mode.as_str().into(),
+                    w.format.as_str().into(),
+                    w.content.sha256.to_hex().into(),
+                    Value::from(w.content.size),
+                    w.file_name.into(),
+                    w.source.into(),
+                    Value::from(w.accepted),
+                    Value::from(w.rejected),
+                    entry.actor.as_str().into(),
+                    entry.time_ms.into(),
+                ],
+            )?;
+        }
     }
+    Ok(())
+}
+
+/// Separates a subject's names in `travel_ban_orders.names_search`, so that a search does not
+/// match across two names.
+pub const NAMES_SEPARATOR: &str = " | ";
+
+fn json<T: serde::Serialize>(v: &T) -> Result<String, StoreError> {
+    let bytes = gapura_ledger::canonical_json(v).map_err(|e| StoreError::Schema(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|e| StoreError::Schema(e.to_string()))
+}
+
+/// Records one step of an order's history, keyed by the entry that recorded it.
+fn history(
+    conn: &mut dyn Conn,
+    entry: &Entry,
+    order_id: &gapura_domain::OrderId,
+    action: &str,
+    body_json: String,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO travel_ban_history (site, site_seq, order_id, action, actor, at_ms, body_json)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        &[
+            entry.site.as_str().into(),
+            Value::from(entry.site_seq),
+            order_id.as_str().into(),
+            action.into(),
+            entry.actor.as_str().into(),
+            entry.time_ms.into(),
+            body_json.into(),
+        ],
+    )?;
     Ok(())
 }
 

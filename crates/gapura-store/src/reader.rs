@@ -2,7 +2,10 @@
 //! projections, and the one door to personal data ([`Personal`]), which records every read
 //! through a [`ReadAudit`] before it returns a row. Written once for both engines.
 
-use gapura_domain::{Grant, OfficerId, Role, Scope, ServicePointCode};
+use gapura_domain::{
+    Date, Event, Grant, OfficerId, OrderExtended, OrderId, OrderIssued, OrderKind, OrderRevoked, OrderState,
+    OrderStatus, Reason, ReasonCategory, Role, Scope, ServicePointCode, Subject,
+};
 
 use crate::postgres::PgConn;
 use crate::sql::{Conn, Row, Value};
@@ -16,7 +19,7 @@ const SERVICE_POINT_DEPTH_MAX: i64 = 8;
 
 /// A read connection to a store.
 pub struct Reader {
-    conn: Box<dyn Conn>,
+    pub(crate) conn: Box<dyn Conn>,
 }
 
 /// A service point as listed.
@@ -115,6 +118,86 @@ pub struct AuditFilter {
     pub limit: i64,
 }
 
+/// Which travel-ban orders to list, newest first. Text matches any of the subject's names,
+/// the order id or the decision number, ignoring case.
+#[derive(Debug, Clone, Default)]
+pub struct TravelBanFilter {
+    pub text: Option<String>,
+    pub kind: Option<OrderKind>,
+    pub status: Option<OrderStatus>,
+    /// The day the status is computed for: the caller's today (in WIB).
+    pub today: Date,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// A travel-ban order as it stands, with the subject as the decision describes them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TravelBanRow {
+    pub order_id: OrderId,
+    pub kind: OrderKind,
+    pub authority: String,
+    pub legal_basis: String,
+    pub decision_number: String,
+    pub decision_date: Date,
+    pub subject: Subject,
+    pub reason: Reason,
+    pub start: Date,
+    /// The current last day (moved by extensions); `None` for life.
+    pub last_day: Option<Date>,
+    pub extensions: u32,
+    pub revoked: Option<OrderRevoked>,
+    /// The actor who recorded the issue (`officer:…` or `system:…`).
+    pub issued_by: String,
+    pub issued_ms: i64,
+    pub changed_ms: i64,
+}
+
+impl TravelBanRow {
+    /// Where the order stands on `today`.
+    pub fn status(&self, today: Date) -> OrderStatus {
+        OrderStatus::of(self.start, self.last_day, self.revoked.is_some(), today)
+    }
+}
+
+/// One step of an order's history: its issue, an extension or its revocation, as recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TravelBanStep {
+    /// The ledger entry that records it.
+    pub site: String,
+    pub site_seq: i64,
+    /// Who recorded it (`officer:…` or `system:…`).
+    pub actor: String,
+    pub at_ms: i64,
+    /// `Event::TravelBanIssued`, `TravelBanExtended` or `TravelBanRevoked`.
+    pub event: Event,
+}
+
+/// A travel-ban authority (reference data).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AuthorityRow {
+    pub code: String,
+    pub name: String,
+    pub legal_basis: String,
+}
+
+/// A bulk watchlist import: its file and counts, never its records.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct WatchlistImportRow {
+    pub import_id: String,
+    pub list: String,
+    pub mode: String,
+    pub format: String,
+    pub sha256: String,
+    pub size: i64,
+    pub file_name: String,
+    pub source: String,
+    pub accepted: i64,
+    pub rejected: i64,
+    pub imported_by: String,
+    pub imported_ms: i64,
+}
+
 /// Where a read of personal data is recorded. The server implements it with the request's
 /// officer, point, address and id.
 pub trait ReadAudit {
@@ -130,6 +213,20 @@ fn bad(what: &str) -> impl Fn(gapura_domain::ValueError) -> StoreError + '_ {
 fn like_pattern(text: &str) -> String {
     let escaped: String = text
         .to_lowercase()
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    format!("%{escaped}%")
+}
+
+/// A `LIKE` pattern for text kept in capitals (`names_search`, order ids): the search words
+/// in capitals, separated by one space as names are kept.
+fn like_pattern_upper(text: &str) -> String {
+    let words = text.split_whitespace().collect::<Vec<_>>().join(" ").to_uppercase();
+    let escaped: String = words
         .chars()
         .flat_map(|c| match c {
             '%' | '_' | '\\' => vec!['\\', c],
@@ -327,6 +424,64 @@ impl Reader {
         rows.iter().map(token_row).collect()
     }
 
+    /// Whether a travel-ban authority is registered.
+    pub fn authority_exists(&mut self, code: &str) -> Result<bool, StoreError> {
+        let rows = self.conn.query("SELECT 1 FROM travel_ban_authorities WHERE code = $1", &[code.into()])?;
+        Ok(!rows.is_empty())
+    }
+
+    /// Every registered travel-ban authority, by code.
+    pub fn authorities(&mut self) -> Result<Vec<AuthorityRow>, StoreError> {
+        let rows = self.conn.query("SELECT code, name, legal_basis FROM travel_ban_authorities", &[])?;
+        let mut out: Vec<AuthorityRow> = rows
+            .iter()
+            .map(|r| {
+                Ok(AuthorityRow {
+                    code: r[0].text()?.to_owned(),
+                    name: r[1].text()?.to_owned(),
+                    legal_basis: r[2].text()?.to_owned(),
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
+        out.sort_by(|a, b| a.code.cmp(&b.code));
+        Ok(out)
+    }
+
+    /// What the rules need to decide on an extension or a revocation of an order: its
+    /// history folded by the domain (`OrderState`). Used for decisions, not returned as a
+    /// record about the person, so not audited; `None` if there is no such order.
+    pub fn order_state(&mut self, order_id: &str) -> Result<Option<OrderState>, StoreError> {
+        let steps = history_of(self.conn.as_mut(), order_id)?;
+        Ok(OrderState::from_events(steps.iter().map(|s| &s.event)))
+    }
+
+    /// The bulk watchlist imports, newest first: files and counts, no records about people.
+    pub fn watchlist_imports(&mut self) -> Result<Vec<WatchlistImportRow>, StoreError> {
+        let rows = self.conn.query(
+            "SELECT import_id, list, mode, format, sha256, size, file_name, source, accepted, rejected,
+               imported_by, imported_ms FROM watchlist_imports ORDER BY imported_ms DESC, import_id",
+            &[],
+        )?;
+        rows.iter()
+            .map(|r| {
+                Ok(WatchlistImportRow {
+                    import_id: r[0].text()?.to_owned(),
+                    list: r[1].text()?.to_owned(),
+                    mode: r[2].text()?.to_owned(),
+                    format: r[3].text()?.to_owned(),
+                    sha256: r[4].text()?.to_owned(),
+                    size: r[5].int()?,
+                    file_name: r[6].text()?.to_owned(),
+                    source: r[7].text()?.to_owned(),
+                    accepted: r[8].int()?,
+                    rejected: r[9].int()?,
+                    imported_by: r[10].text()?.to_owned(),
+                    imported_ms: r[11].int()?,
+                })
+            })
+            .collect()
+    }
+
     /// The door to personal data: every read through it is recorded by `audit`.
     pub fn personal<'a>(&'a mut self, audit: &'a mut dyn ReadAudit) -> Personal<'a> {
         Personal { conn: self.conn.as_mut(), audit }
@@ -354,6 +509,73 @@ fn token_row(r: &Row) -> Result<TokenRow, StoreError> {
         expires_ms: r[4].int()?,
         revoked: r[5].int()? != 0,
     })
+}
+
+fn date(v: &Value, what: &str) -> Result<Date, StoreError> {
+    v.text()?.parse().map_err(|e| StoreError::Schema(format!("{what}: {e}")))
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(s: &str, what: &str) -> Result<T, StoreError> {
+    serde_json::from_str(s).map_err(|e| StoreError::Schema(format!("{what}: {e}")))
+}
+
+const TRAVEL_BAN_COLUMNS: &str = "order_id, kind, authority, legal_basis, decision_number, decision_date,
+    subject_json, reason_category, reason_text, start_date, last_day, extended_count, revoked_json,
+    issued_by, issued_ms, changed_ms";
+
+fn travel_ban_row(r: &Row) -> Result<TravelBanRow, StoreError> {
+    Ok(TravelBanRow {
+        order_id: OrderId::parse(r[0].text()?).map_err(bad("travel_ban_orders.order_id"))?,
+        kind: OrderKind::parse(r[1].text()?).map_err(bad("travel_ban_orders.kind"))?,
+        authority: r[2].text()?.to_owned(),
+        legal_basis: r[3].text()?.to_owned(),
+        decision_number: r[4].text()?.to_owned(),
+        decision_date: date(&r[5], "travel_ban_orders.decision_date")?,
+        subject: from_json(r[6].text()?, "travel_ban_orders.subject_json")?,
+        reason: Reason {
+            category: ReasonCategory::parse(r[7].text()?)
+                .map_err(bad("travel_ban_orders.reason_category"))?,
+            text: r[8].text()?.to_owned(),
+        },
+        start: date(&r[9], "travel_ban_orders.start_date")?,
+        last_day: match &r[10] {
+            Value::Null => None,
+            v => Some(date(v, "travel_ban_orders.last_day")?),
+        },
+        extensions: u32::try_from(r[11].int()?).unwrap_or(u32::MAX),
+        revoked: r[12].opt_text()?.map(|j| from_json(j, "travel_ban_orders.revoked_json")).transpose()?,
+        issued_by: r[13].text()?.to_owned(),
+        issued_ms: r[14].int()?,
+        changed_ms: r[15].int()?,
+    })
+}
+
+/// An order's history in the order it was recorded.
+fn history_of(conn: &mut dyn Conn, order_id: &str) -> Result<Vec<TravelBanStep>, StoreError> {
+    let rows = conn.query(
+        "SELECT site, site_seq, action, actor, at_ms, body_json FROM travel_ban_history
+         WHERE order_id = $1 ORDER BY at_ms, site, site_seq",
+        &[order_id.into()],
+    )?;
+    rows.iter()
+        .map(|r| {
+            let body = r[5].text()?;
+            let what = "travel_ban_history.body_json";
+            let event = match r[2].text()? {
+                "issued" => Event::TravelBanIssued(from_json::<OrderIssued>(body, what)?),
+                "extended" => Event::TravelBanExtended(from_json::<OrderExtended>(body, what)?),
+                "revoked" => Event::TravelBanRevoked(from_json::<OrderRevoked>(body, what)?),
+                other => return Err(StoreError::Schema(format!("travel_ban_history.action {other:?}"))),
+            };
+            Ok(TravelBanStep {
+                site: r[0].text()?.to_owned(),
+                site_seq: r[1].int()?,
+                actor: r[3].text()?.to_owned(),
+                at_ms: r[4].int()?,
+                event,
+            })
+        })
+        .collect()
 }
 
 fn grants(conn: &mut dyn Conn, officer: &str) -> Result<Vec<Grant>, StoreError> {
@@ -453,6 +675,85 @@ impl Personal<'_> {
         };
         let subjects = found.iter().map(|(o, _)| format!("officer:{}", o.officer)).collect();
         self.audit.record("officer", subjects, None);
+        Ok(found)
+    }
+
+    /// Searches the travel-ban orders; returns a page of them and how many match in all.
+    pub fn travel_bans(&mut self, f: &TravelBanFilter) -> Result<(Vec<TravelBanRow>, i64), StoreError> {
+        let mut params: Vec<Value> = Vec::new();
+        let mut sql = String::from(" FROM travel_ban_orders WHERE 1 = 1");
+        if let Some(t) = f.text.as_deref().filter(|t| !t.trim().is_empty()) {
+            params.push(like_pattern_upper(t).into());
+            let n = params.len();
+            sql.push_str(&format!(
+                " AND (names_search LIKE ${n} ESCAPE '\\' OR order_id LIKE ${n} ESCAPE '\\'
+                   OR UPPER(decision_number) LIKE ${n} ESCAPE '\\')"
+            ));
+        }
+        if let Some(k) = f.kind {
+            params.push(k.as_str().into());
+            sql.push_str(&format!(" AND kind = ${}", params.len()));
+        }
+        if let Some(status) = f.status {
+            // Dates are kept as YYYY-MM-DD, which sorts as text in calendar order.
+            if status != OrderStatus::Revoked {
+                params.push(f.today.to_string().into());
+            }
+            let t = params.len();
+            sql.push_str(&match status {
+                OrderStatus::Revoked => " AND revoked = 1".to_owned(),
+                OrderStatus::Scheduled => format!(" AND revoked = 0 AND start_date > ${t}"),
+                OrderStatus::InForce => format!(
+                    " AND revoked = 0 AND start_date <= ${t} AND (last_day IS NULL OR last_day >= ${t})"
+                ),
+                OrderStatus::Ended => format!(" AND revoked = 0 AND last_day < ${t}"),
+            });
+        }
+        let total = self.conn.query(&format!("SELECT COUNT(*){sql}"), &params)?;
+        let total = total.first().and_then(|r| r.first()).map(Value::int).transpose()?.unwrap_or(0);
+        params.push(page(f.limit).into());
+        params.push(f.offset.max(0).into());
+        let rows = self.conn.query(
+            &format!(
+                "SELECT {TRAVEL_BAN_COLUMNS}{sql} ORDER BY issued_ms DESC, order_id LIMIT ${} OFFSET ${}",
+                params.len() - 1,
+                params.len()
+            ),
+            &params,
+        )?;
+        let out: Vec<TravelBanRow> = rows.iter().map(travel_ban_row).collect::<Result<_, _>>()?;
+        let query = [
+            f.text.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned),
+            f.kind.map(|k| format!("kind={k}")),
+            f.status.map(|s| format!("status={s}")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+        self.audit.record(
+            "travel_ban",
+            out.iter().map(|o| format!("travel_ban:{}", o.order_id)).collect(),
+            Some(query).filter(|q| !q.is_empty()),
+        );
+        Ok((out, total))
+    }
+
+    /// One order with its history (issue, extensions, revocation), oldest first.
+    pub fn travel_ban(
+        &mut self,
+        order_id: &str,
+    ) -> Result<Option<(TravelBanRow, Vec<TravelBanStep>)>, StoreError> {
+        let rows = self.conn.query(
+            &format!("SELECT {TRAVEL_BAN_COLUMNS} FROM travel_ban_orders WHERE order_id = $1"),
+            &[order_id.into()],
+        )?;
+        let found = match rows.first() {
+            None => None,
+            Some(r) => Some((travel_ban_row(r)?, history_of(self.conn, order_id)?)),
+        };
+        let subjects = found.iter().map(|(o, _)| format!("travel_ban:{}", o.order_id)).collect();
+        self.audit.record("travel_ban", subjects, None);
         Ok(found)
     }
 

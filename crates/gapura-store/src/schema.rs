@@ -132,6 +132,61 @@ CREATE TABLE login_events (
 CREATE INDEX login_events_officer ON login_events (officer, time_ms);
 ",
     ),
+    (
+        4,
+        "
+CREATE TABLE travel_ban_orders (
+    order_id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    authority TEXT NOT NULL,
+    legal_basis TEXT NOT NULL,
+    decision_number TEXT NOT NULL,
+    decision_date TEXT NOT NULL,
+    subject_json TEXT NOT NULL,
+    primary_name TEXT NOT NULL,
+    names_search TEXT NOT NULL,
+    nationality TEXT,
+    date_of_birth TEXT,
+    reason_category TEXT NOT NULL,
+    reason_text TEXT NOT NULL,
+    start_date TEXT NOT NULL,
+    last_day TEXT,
+    extended_count BIGINT NOT NULL,
+    revoked BIGINT NOT NULL,
+    revoked_json TEXT,
+    issued_by TEXT NOT NULL,
+    issued_ms BIGINT NOT NULL,
+    changed_ms BIGINT NOT NULL
+);
+CREATE INDEX travel_ban_orders_issued ON travel_ban_orders (issued_ms);
+CREATE INDEX travel_ban_orders_last_day ON travel_ban_orders (last_day);
+CREATE TABLE travel_ban_history (
+    site TEXT NOT NULL,
+    site_seq BIGINT NOT NULL,
+    order_id TEXT NOT NULL,
+    action TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    at_ms BIGINT NOT NULL,
+    body_json TEXT NOT NULL,
+    PRIMARY KEY (site, site_seq)
+);
+CREATE INDEX travel_ban_history_order ON travel_ban_history (order_id, at_ms);
+CREATE TABLE watchlist_imports (
+    import_id TEXT PRIMARY KEY,
+    list TEXT NOT NULL,
+    mode TEXT NOT NULL,
+    format TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    size BIGINT NOT NULL,
+    file_name TEXT NOT NULL,
+    source TEXT NOT NULL,
+    accepted BIGINT NOT NULL,
+    rejected BIGINT NOT NULL,
+    imported_by TEXT NOT NULL,
+    imported_ms BIGINT NOT NULL
+);
+",
+    ),
 ];
 
 /// The projection tables (rebuilt by replay) and the order that makes a dump canonical.
@@ -145,6 +200,9 @@ pub const PROJECTIONS: &[(&str, &str)] = &[
     ("officer_tokens", "token_id"),
     ("audit_reads", "site, site_seq, subject"),
     ("login_events", "site, site_seq"),
+    ("travel_ban_orders", "order_id"),
+    ("travel_ban_history", "site, site_seq"),
+    ("watchlist_imports", "import_id"),
 ];
 
 /// The schema version this build needs.

@@ -84,12 +84,14 @@ struct Fixtures {
     events: Vec<Event>,
     n: usize,
     readable: HashMap<String, String>,
+    orders: u16,
+    readable_order: Option<String>,
 }
 
 impl Fixtures {
     fn new() -> Fixtures {
         let hash = gapura_server::auth::hash_password(PASSWORD).unwrap();
-        Fixtures { hash, events: Vec::new(), n: 0, readable: HashMap::new() }
+        Fixtures { hash, events: Vec::new(), n: 0, readable: HashMap::new(), orders: 0, readable_order: None }
     }
 
     /// A login no officer has yet.
@@ -134,6 +136,54 @@ impl Fixtures {
         let l = self.officer(point, &[(Role::BorderOfficer, scope.as_str())], false);
         self.readable.insert(point.to_owned(), l.clone());
         l
+    }
+
+    /// A new prevention order in force from T0 (for six months), ready to be read, extended or
+    /// revoked: its id.
+    fn order(&mut self) -> String {
+        self.orders += 1;
+        let id = gapura_domain::OrderId::from_random(
+            2026,
+            [0xac, 0xce, 0x55, (self.orders >> 8) as u8, self.orders as u8],
+        );
+        let t0: gapura_domain::Date = "2026-11-23".parse().unwrap();
+        let cmd = gapura_domain::travel_ban::IssueOrder {
+            order_id: id.clone(),
+            kind: gapura_domain::OrderKind::Prevention,
+            authority: gapura_domain::AuthorityCode::parse("KPK").unwrap(),
+            legal_basis: "UU 6/2011 Pasal 91 ayat (2) huruf d".into(),
+            decision_number: format!("KEP-ACCESS-{}", self.orders),
+            decision_date: t0,
+            subject: gapura_domain::Subject {
+                names: vec!["Invented Person".into()],
+                sex: None,
+                place_of_birth: None,
+                date_of_birth: None,
+                nationality: None,
+                documents: Vec::new(),
+                nik: None,
+                photo_sha256: None,
+            },
+            reason: gapura_domain::Reason {
+                category: gapura_domain::ReasonCategory::Other,
+                text: "access matrix".into(),
+            },
+            start: t0,
+            last_day: Some("2027-05-22".parse().unwrap()),
+        };
+        let issued = gapura_domain::travel_ban::issue(cmd, t0, true).unwrap();
+        self.events.push(Event::TravelBanIssued(issued));
+        id.to_string()
+    }
+
+    /// An order that is only ever read, shared by every read.
+    fn readable_order(&mut self) -> String {
+        if let Some(o) = &self.readable_order {
+            return o.clone();
+        }
+        let o = self.order();
+        self.readable_order = Some(o.clone());
+        o
     }
 
     /// A live API token of `officer`: (bearer secret, token id).
@@ -246,6 +296,27 @@ fn example(info: &RouteInfo, caller: &str, point: &str, fx: &mut Fixtures) -> Op
             ex(format!("/api/v1/officers/{t}/enable"), Payload::None)
         }
         ("GET", "/api/v1/audit/reads") => ex("/api/v1/audit/reads?limit=5", Payload::None),
+        ("GET", "/api/v1/travel-bans") => {
+            ex("/api/v1/travel-bans?q=soe&status=in_force&limit=5", Payload::None)
+        }
+        ("POST", "/api/v1/travel-bans") => ex("/api/v1/travel-bans", Payload::Json(new_order())),
+        ("GET", "/api/v1/travel-bans/{order}") => {
+            ex(format!("/api/v1/travel-bans/{}", fx.readable_order()), Payload::None)
+        }
+        ("POST", "/api/v1/travel-bans/{order}/extensions") => ex(
+            format!("/api/v1/travel-bans/{}/extensions", fx.order()),
+            Payload::Json(json!({
+                "decision_number": "KEP-ACCESS-X", "legal_basis": "UU 6/2011 Pasal 97 ayat (1)",
+                "decision_date": "2026-11-23", "new_last_day": "2027-11-22"
+            })),
+        ),
+        ("POST", "/api/v1/travel-bans/{order}/revocation") => ex(
+            format!("/api/v1/travel-bans/{}/revocation", fx.order()),
+            Payload::Json(json!({
+                "decision_number": "KEP-ACCESS-C", "decision_date": "2026-11-23", "reason": "access matrix"
+            })),
+        ),
+        ("GET", "/api/v1/travel-ban-authorities") => ex("/api/v1/travel-ban-authorities", Payload::None),
         // The console.
         ("POST", "/console/logout") => {
             Some(Example { path: "/console/logout".into(), payload: form(&[]), ends_session: true })
@@ -297,8 +368,55 @@ fn example(info: &RouteInfo, caller: &str, point: &str, fx: &mut Fixtures) -> Op
         }
         // With a query, so that the page searches (and reads records about people).
         ("GET", "/console/audit") => ex("/console/audit?officer=admin", Payload::None),
+        ("GET", "/console/travel-bans") => ex("/console/travel-bans?q=soe&kind=prevention", Payload::None),
+        ("GET", "/console/travel-bans/new") => ex("/console/travel-bans/new", Payload::None),
+        ("POST", "/console/travel-bans") => ex(
+            "/console/travel-bans",
+            form(&[
+                ("kind", "prevention"),
+                ("authority", "KPK"),
+                ("decision_number", "KEP-ACCESS-CONSOLE"),
+                ("decision_date", "2026-11-23"),
+                ("names", "Invented Person\nInvented P."),
+                ("reason_category", "corruption"),
+                ("reason_text", "access matrix"),
+                ("start", "2026-11-23"),
+                ("last_day", "2027-05-22"),
+            ]),
+        ),
+        ("GET", "/console/travel-bans/{order}") => {
+            ex(format!("/console/travel-bans/{}", fx.readable_order()), Payload::None)
+        }
+        ("POST", "/console/travel-bans/{order}/extensions") => ex(
+            format!("/console/travel-bans/{}/extensions", fx.order()),
+            form(&[
+                ("decision_number", "KEP-ACCESS-X"),
+                ("legal_basis", "UU 6/2011 Pasal 97 ayat (1)"),
+                ("decision_date", "2026-11-23"),
+                ("new_last_day", "2027-11-22"),
+            ]),
+        ),
+        ("POST", "/console/travel-bans/{order}/revocation") => ex(
+            format!("/console/travel-bans/{}/revocation", fx.order()),
+            form(&[
+                ("decision_number", "KEP-ACCESS-C"),
+                ("decision_date", "2026-11-23"),
+                ("reason", "access matrix"),
+            ]),
+        ),
         _ => None,
     }
+}
+
+/// A valid new order, as the API takes it.
+fn new_order() -> Value {
+    json!({
+        "kind": "prevention", "authority": "KPK", "decision_number": "KEP-ACCESS-API",
+        "decision_date": "2026-11-23",
+        "subject": { "names": ["Invented Person"], "nationality": "IDN" },
+        "reason": { "category": "corruption", "text": "access matrix" },
+        "start": "2026-11-23", "last_day": "2027-05-22"
+    })
 }
 
 /// An officer making requests: a bearer token for the API, a console session made on demand.
@@ -478,7 +596,14 @@ async fn every_route_answers_by_role_and_scope() {
     for r in listed.difference(&public) {
         problems.push(format!("{r} is in PUBLIC but is not a public route of the table"));
     }
-    let mut probe = Fixtures { hash: String::new(), events: Vec::new(), n: 0, readable: HashMap::new() };
+    let mut probe = Fixtures {
+        hash: String::new(),
+        events: Vec::new(),
+        n: 0,
+        readable: HashMap::new(),
+        orders: 0,
+        readable_order: None,
+    };
     for info in infos.iter().filter(|i| i.access != Access::Public) {
         let name = route_name(info);
         if example(info, "admin", "TPI-CGK", &mut probe).is_none() {
@@ -587,6 +712,7 @@ async fn every_route_answers_by_role_and_scope() {
 /// A path of a route template with plausible values for its parameters.
 fn filled(path: &str) -> String {
     path.replace("{code}", "TPI-CGK")
+        .replace("{order}", "TB-2026-00000000")
         .replace("{officer}", "border.cgk")
         .replace("{token_id}", "0123456789abcdef")
         .replace("{file}", "missing.css")
@@ -605,7 +731,11 @@ async fn no_credential_is_refused() {
     fx.officer_named(
         "all.powers",
         "TPI-CGK",
-        &[(Role::SystemAdministrator, "national"), (Role::Auditor, "national")],
+        &[
+            (Role::SystemAdministrator, "national"),
+            (Role::Auditor, "national"),
+            (Role::TravelBanAdministrator, "national"),
+        ],
         false,
     );
     let (token, _) = fx.token("all.powers");
@@ -767,7 +897,11 @@ async fn personal_reads_are_audited() {
     fx.officer_named(
         "all.powers",
         "TPI-CGK",
-        &[(Role::SystemAdministrator, "national"), (Role::Auditor, "national")],
+        &[
+            (Role::SystemAdministrator, "national"),
+            (Role::Auditor, "national"),
+            (Role::TravelBanAdministrator, "national"),
+        ],
         false,
     );
     let (token, _) = fx.token("all.powers");

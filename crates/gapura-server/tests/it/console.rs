@@ -192,9 +192,15 @@ async fn service_points_are_found_by_text_kind_and_province() {
 async fn navigation_shows_what_each_role_may_use() {
     let app = TestApp::new().await;
     for (login, shows, hides) in [
-        ("border.cgk", vec!["/console/service-points"], vec!["/console/officers", "/console/audit"]),
-        ("admin", vec!["/console/officers"], vec!["/console/audit"]),
-        ("auditor", vec!["/console/audit"], vec!["/console/officers\""]),
+        (
+            "border.cgk",
+            vec!["/console/service-points"],
+            vec!["/console/officers", "/console/audit", "/console/travel-bans"],
+        ),
+        ("admin", vec!["/console/officers"], vec!["/console/audit", "/console/travel-bans"]),
+        ("auditor", vec!["/console/audit", "/console/travel-bans"], vec!["/console/officers\""]),
+        ("cekal.pusat", vec!["/console/travel-bans"], vec!["/console/officers", "/console/audit"]),
+        ("supervisor.cgk", vec!["/console/travel-bans", "/console/officers"], vec!["/console/audit"]),
     ] {
         let s = app.login(login, DEMO_PASSWORD).await;
         let t = app.console(Method::GET, "/console", Some(&s), &[]).await.text();
@@ -318,4 +324,161 @@ async fn an_officer_issues_and_revokes_a_token_and_changes_their_password() {
     let s2 = crate::Session { cookie, csrf };
     assert_eq!(app.console(Method::GET, "/console", Some(&s2), &[]).await.status, StatusCode::OK);
     assert_eq!(app.console(Method::GET, "/console", Some(&s), &[]).await.status, StatusCode::SEE_OTHER);
+}
+
+/// The value of the first form field named `name` as a page renders it.
+fn value_of(page: &str, name: &str) -> Option<String> {
+    let start = page.find(&format!("name=\"{name}\""))?;
+    let tag = &page[start..start + page[start..].find('>')?];
+    let i = tag.find("value=\"")? + "value=\"".len();
+    Some(tag[i..i + tag[i..].find('"')?].to_owned())
+}
+
+#[tokio::test]
+async fn a_travel_ban_administrator_issues_extends_and_revokes_an_order_in_the_console() {
+    let app = TestApp::new().await;
+    let s = app.login("cekal.pusat", DEMO_PASSWORD).await;
+    let list = app.console(Method::GET, "/console/travel-bans", Some(&s), &[]).await;
+    assert_eq!(list.status, StatusCode::OK);
+    let t = list.text();
+    assert!(
+        t.contains("Soedjarwo Tjiptohadikoesoemo") && t.contains("Sujarwo Ciptohadikusumo"),
+        "the demo's orders"
+    );
+    assert!(t.contains("9 ditemukan") && t.contains("2026-11-23"), "count and today");
+    assert!(t.contains("href=\"/console/travel-bans/new\""));
+    let t =
+        app.console(Method::GET, "/console/travel-bans?q=nyoman&status=revoked", Some(&s), &[]).await.text();
+    assert!(t.contains("Njoman Wirasoedarsana") && t.contains("1 ditemukan"), "{t}");
+    let t = app
+        .console(Method::GET, "/console/travel-bans?kind=deterrence&status=scheduled", Some(&s), &[])
+        .await
+        .text();
+    assert!(t.contains("Tidak ada hasil."));
+
+    let form = app.console(Method::GET, "/console/travel-bans/new", Some(&s), &[]).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(
+        form.text().contains("BNPT") && form.text().contains("value=\"2026-11-23\""),
+        "authorities, today"
+    );
+
+    // A refusal shows the form again, with the rule's message and what was typed.
+    let mut fields = vec![
+        ("kind", "temporary_prevention"),
+        ("authority", "POLRI"),
+        ("decision_number", "KEP-500/POLRI/11/2026"),
+        ("decision_date", "2026-11-23"),
+        ("names", "Oemar Bakrie Tjokro\r\nUmar Bakri Cokro\r\n"),
+        ("sex", "M"),
+        ("date_of_birth", "1970-XX-XX"),
+        ("nationality", "idn"),
+        ("document_number", "c1102934"),
+        ("document_state", "idn"),
+        ("document_kind", "passport"),
+        ("reason_category", "criminal"),
+        ("reason_text", "Tersangka perkara rekaan"),
+        ("start", "2026-11-23"),
+        ("last_day", "2026-12-31"),
+    ];
+    let r = app.console(Method::POST, "/console/travel-bans", Some(&s), &fields).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    let t = r.text();
+    assert!(
+        t.contains("data-code=\"temporary_prevention_period_max\"") && t.contains("Ditolak menurut aturan"),
+        "{t}"
+    );
+    assert!(t.contains("the last day can be 2026-12-12, not 2026-12-31"), "{t}");
+    assert!(
+        t.contains("Oemar Bakrie Tjokro")
+            && value_of(&t, "decision_number").as_deref() == Some("KEP-500/POLRI/11/2026")
+    );
+    fields.retain(|(k, _)| *k != "last_day");
+    fields.push(("last_day", "2026-12-12"));
+    let r = app.console(Method::POST, "/console/travel-bans", Some(&s), &fields).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let at = r.headers[header::LOCATION].to_str().unwrap().to_owned();
+    assert!(at.starts_with("/console/travel-bans/TB-2026-"), "{at}");
+    let t = app.console(Method::GET, &at, Some(&s), &[]).await.text();
+    assert!(
+        t.contains("Umar Bakri Cokro") && t.contains("C1102934") && t.contains("officer:cekal.pusat"),
+        "{t}"
+    );
+    assert!(t.contains("data-status=\"in_force\"") && t.contains("data-action=\"issued\""));
+    assert!(!t.contains("id=\"extend-form\""), "a temporary prevention cannot be extended: no form");
+
+    // A prevention order: extended (a refusal first), then revoked.
+    let prevention = [
+        ("kind", "prevention"),
+        ("authority", "KPK"),
+        ("decision_number", "KEP-77/01-23/11/2026"),
+        ("decision_date", "2026-11-23"),
+        ("names", "Bambang Soedibjo"),
+        ("reason_category", "corruption"),
+        ("reason_text", "Saksi perkara rekaan"),
+        ("start", "2026-11-23"),
+        ("last_day", "2027-05-22"),
+    ];
+    let r = app.console(Method::POST, "/console/travel-bans", Some(&s), &prevention).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let at = r.headers[header::LOCATION].to_str().unwrap().to_owned();
+    let extend = |new_last_day: &'static str| {
+        vec![
+            ("decision_number", "KEP-78/01-23/05/2027"),
+            ("legal_basis", "UU 6/2011 Pasal 97 ayat (1)"),
+            ("decision_date", "2026-11-23"),
+            ("new_last_day", new_last_day),
+        ]
+    };
+    let r = app.console(Method::POST, &format!("{at}/extensions"), Some(&s), &extend("2027-12-31")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let t = r.text();
+    assert!(
+        t.contains("data-code=\"prevention_extension_max\"")
+            && t.contains("the new last day can be 2027-11-22"),
+        "{t}"
+    );
+    assert_eq!(value_of(&t, "new_last_day").as_deref(), Some("2027-12-31"), "what was typed stays");
+    let r = app.console(Method::POST, &format!("{at}/extensions"), Some(&s), &extend("2027-11-22")).await;
+    assert_eq!(
+        (r.status, r.headers[header::LOCATION].to_str().unwrap()),
+        (StatusCode::SEE_OTHER, at.as_str())
+    );
+    let t = app.console(Method::GET, &at, Some(&s), &[]).await.text();
+    assert!(t.contains("data-action=\"extended\"") && t.contains("2027-05-22 → 2027-11-22"), "{t}");
+    assert!(
+        !t.contains("id=\"extend-form\"") && t.contains("id=\"revoke-form\""),
+        "extended once, a prevention order can only be revoked"
+    );
+    let revoke = [
+        ("decision_number", "KEP-80/2026"),
+        ("decision_date", "2026-11-23"),
+        ("reason", "Perkara dihentikan"),
+    ];
+    let r = app.console(Method::POST, &format!("{at}/revocation"), Some(&s), &revoke).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let t = app.console(Method::GET, &at, Some(&s), &[]).await.text();
+    assert!(
+        t.contains("data-status=\"revoked\"")
+            && t.contains("data-action=\"revoked\"")
+            && t.contains("Perkara dihentikan")
+    );
+    assert!(
+        !t.contains("id=\"revoke-form\"") && !t.contains("id=\"extend-form\""),
+        "a revoked order has no forms"
+    );
+    let r = app.console(Method::POST, &format!("{at}/revocation"), Some(&s), &revoke).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("data-code=\"order_revoked\""));
+
+    // An auditor reads the orders but is offered no form; a border officer is refused.
+    let a = app.login("auditor", DEMO_PASSWORD).await;
+    let t = app.console(Method::GET, &at, Some(&a), &[]).await.text();
+    assert!(t.contains("Bambang Soedibjo") && !t.contains("/console/travel-bans/new"));
+    let r = app.console(Method::GET, "/console/travel-bans/new", Some(&a), &[]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let b = app.login("border.cgk", DEMO_PASSWORD).await;
+    let r = app.console(Method::GET, "/console/travel-bans", Some(&b), &[]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.text().contains("travel_bans_read"));
 }

@@ -24,8 +24,13 @@ use tower::ServiceExt;
 /// The clock every test app starts at: 2026-11-23T00:00:00Z.
 pub const T0_MS: i64 = 1_795_392_000_000;
 
-/// A server on a fresh store holding the reference data and the demo officers, with a clock
-/// the test moves.
+/// The date at T0 in Jakarta (07:00 WIB): "today" for the travel-ban rules.
+pub fn t0_date() -> gapura_domain::Date {
+    "2026-11-23".parse().unwrap()
+}
+
+/// A server on a fresh store holding the reference data, the demo officers and the demo
+/// travel-ban orders (dated around T0), with a clock the test moves.
 pub struct TestApp {
     pub state: AppState,
     pub router: Router,
@@ -71,7 +76,7 @@ fn build_store(location: &Location, key: Option<&std::path::Path>) -> Store {
     .unwrap();
     let actor = ActorId::parse("system:test").unwrap();
     store.append(&actor, &gapura_domain::demo::reference_events().unwrap(), T0_MS).unwrap();
-    store.append(&actor, &gapura_server::demo::demo_officer_events().unwrap(), T0_MS).unwrap();
+    store.append(&actor, &gapura_server::demo::demo_events(t0_date()).unwrap(), T0_MS).unwrap();
     store
 }
 

@@ -7,4 +7,5 @@ mod props;
 mod story;
 mod support;
 mod tamper;
+mod travel_bans;
 mod upcast;

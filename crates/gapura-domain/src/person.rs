@@ -1,0 +1,173 @@
+//! Values that describe a person on a list or at a border: a date of birth that may be partly
+//! unknown, and sex as a travel document records it.
+
+use serde::{Deserialize, Serialize};
+
+/// A date of birth whose day, month or year may be unknown, written `1975-03-09`,
+/// `1975-03-XX`, `1975-XX-XX` or `XXXX-XX-XX` (the notation of travel documents, where `<<`
+/// in a machine-readable zone stands for an unknown part). A known day needs a known month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct PartialDate {
+    year: Option<u16>,
+    month: Option<u8>,
+    day: Option<u8>,
+}
+
+/// Why a partial date could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("date {0:?} must be YYYY-MM-DD with XX (or XXXX) for an unknown part, e.g. 1975-03-09 or 1975-XX-XX")]
+pub struct PartialDateError(pub String);
+
+impl PartialDate {
+    pub fn new(
+        year: Option<u16>,
+        month: Option<u8>,
+        day: Option<u8>,
+    ) -> Result<PartialDate, PartialDateError> {
+        let d = PartialDate { year, month, day };
+        let bad = || PartialDateError(d.to_string());
+        if let Some(y) = year {
+            if !(1800..=2999).contains(&y) {
+                return Err(bad());
+            }
+        }
+        if let Some(m) = month {
+            if !(1..=12).contains(&m) {
+                return Err(bad());
+            }
+        }
+        if let Some(dd) = day {
+            let Some(m) = month else { return Err(bad()) };
+            if dd == 0 || dd > days_in_month(year, m) {
+                return Err(bad());
+            }
+        }
+        Ok(d)
+    }
+
+    /// Reads `YYYY-MM-DD` with `XX`/`XXXX` (or `??`, `00`) for unknown parts, or a bare year.
+    pub fn parse(s: &str) -> Result<PartialDate, PartialDateError> {
+        let bad = || PartialDateError(s.to_owned());
+        let t = s.trim();
+        let parts: Vec<&str> = t.split('-').collect();
+        let (y, m, d) = match parts.as_slice() {
+            [y] => (*y, "XX", "XX"),
+            [y, m] => (*y, *m, "XX"),
+            [y, m, d] => (*y, *m, *d),
+            _ => return Err(bad()),
+        };
+        fn part(p: &str, len: usize) -> Result<Option<u32>, ()> {
+            if p.len() != len {
+                return Err(());
+            }
+            if p.chars().all(|c| matches!(c, 'X' | 'x' | '?')) || p.chars().all(|c| c == '0') {
+                return Ok(None);
+            }
+            if p.chars().all(|c| c.is_ascii_digit()) {
+                return p.parse().map(Some).map_err(|_| ());
+            }
+            Err(())
+        }
+        let y = part(y, 4).map_err(|_| bad())?.map(|v| v as u16);
+        let m = part(m, 2).map_err(|_| bad())?.map(|v| v as u8);
+        let d = part(d, 2).map_err(|_| bad())?.map(|v| v as u8);
+        PartialDate::new(y, m, d).map_err(|_| bad())
+    }
+
+    pub fn year(&self) -> Option<u16> {
+        self.year
+    }
+    pub fn month(&self) -> Option<u8> {
+        self.month
+    }
+    pub fn day(&self) -> Option<u8> {
+        self.day
+    }
+    /// Whether every part is known.
+    pub fn is_complete(&self) -> bool {
+        self.year.is_some() && self.month.is_some() && self.day.is_some()
+    }
+}
+
+fn days_in_month(year: Option<u16>, month: u8) -> u8 {
+    match month {
+        4 | 6 | 9 | 11 => 30,
+        2 => match year {
+            Some(y) if !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)) => 28,
+            _ => 29,
+        },
+        _ => 31,
+    }
+}
+
+impl std::fmt::Display for PartialDate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.year {
+            Some(y) => write!(f, "{y:04}")?,
+            None => f.write_str("XXXX")?,
+        }
+        for p in [self.month, self.day] {
+            match p {
+                Some(v) => write!(f, "-{v:02}")?,
+                None => f.write_str("-XX")?,
+            }
+        }
+        Ok(())
+    }
+}
+impl TryFrom<String> for PartialDate {
+    type Error = PartialDateError;
+    fn try_from(s: String) -> Result<PartialDate, PartialDateError> {
+        PartialDate::parse(&s)
+    }
+}
+impl From<PartialDate> for String {
+    fn from(d: PartialDate) -> String {
+        d.to_string()
+    }
+}
+
+/// Sex as a travel document records it: `M`, `F`, or `X` (unspecified).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Sex {
+    M,
+    F,
+    X,
+}
+
+impl Sex {
+    /// Reads `M`, `F`, `X` or `<` (unspecified in a machine-readable zone), in either case.
+    pub fn parse(s: &str) -> Option<Sex> {
+        match s.trim() {
+            "M" | "m" => Some(Sex::M),
+            "F" | "f" => Some(Sex::F),
+            "X" | "x" | "<" => Some(Sex::X),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sex::M => "M",
+            Sex::F => "F",
+            Sex::X => "X",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partial_dates_read_and_write_back() {
+        for s in ["1975-03-09", "1975-03-XX", "1975-XX-XX", "XXXX-XX-XX", "XXXX-03-09", "2000-02-29"] {
+            assert_eq!(PartialDate::parse(s).unwrap().to_string(), s);
+        }
+        assert_eq!(PartialDate::parse("1975").unwrap().to_string(), "1975-XX-XX");
+        assert_eq!(PartialDate::parse("1975-00-00").unwrap().to_string(), "1975-XX-XX");
+        for bad in ["1975-13-01", "1975-02-30", "1975-XX-05", "75-01-01", "1975/01/01", "", "2001-02-29"] {
+            assert!(PartialDate::parse(bad).is_err(), "{bad}");
+        }
+    }
+}
