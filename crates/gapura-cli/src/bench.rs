@@ -68,6 +68,9 @@ enum BenchWhat {
     /// ICAO 9303 travel documents: MRZ parses against the raw check-digit computation, and
     /// passive authentication against `openssl cms -verify` on the same files.
     Mrtd(crate::bench_mrtd::MrtdBench),
+    /// Screening against a million names and a hundred million documents, beside PostgreSQL
+    /// (pg_trgm and a primary key) on the same data; the index's memory and load time.
+    Screening(crate::bench_screening::ScreeningBench),
 }
 
 #[derive(clap::Args)]
@@ -99,6 +102,7 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode> {
         BenchWhat::Ledger(b) => ledger(b),
         BenchWhat::Http(b) => crate::bench_http::run(b),
         BenchWhat::Mrtd(b) => crate::bench_mrtd::run(b),
+        BenchWhat::Screening(b) => crate::bench_screening::run(b),
     }
 }
 

@@ -4,10 +4,12 @@
 mod bench;
 mod bench_http;
 mod bench_mrtd;
+mod bench_screening;
 mod document;
 mod drill;
 mod mrz;
 mod officer;
+mod watchlist;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -75,6 +77,11 @@ enum Command {
     },
     #[command(subcommand)]
     Officer(OfficerCommand),
+    /// Travel-ban and Interpol lists: bulk imports, status, the saved screening index.
+    #[command(subcommand)]
+    Watchlist(watchlist::WatchlistCommand),
+    /// Screen a traveller (flags) or a batch of JSON lines against the watchlist; prints JSON.
+    Screen(watchlist::ScreenArgs),
     /// ICAO 9303 machine-readable zones.
     #[command(subcommand)]
     Mrz(MrzCommand),
@@ -311,6 +318,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             document::verify_cmd(dir, trust, crls.as_deref(), at.as_deref())
         }
         Command::Officer(cmd) => officer::run(&Location::parse(&cli.database), cli.key.as_deref(), cmd),
+        Command::Watchlist(cmd) => watchlist::run(&Location::parse(&cli.database), cli.key.as_deref(), cmd),
+        Command::Screen(args) => watchlist::screen(&Location::parse(&cli.database), cli.key.as_deref(), args),
         Command::Status => {
             let mut store = open(&cli)?;
             print_status(&mut store)?;
@@ -359,8 +368,14 @@ fn init(cli: &Cli, site: &str, tz: &str, with_reference: bool, with_demo: bool) 
         let events =
             gapura_server::demo::demo_officer_events().map_err(|e| anyhow::anyhow!(e.body.message))?;
         let actor = ActorId::parse("system:demo").context("actor")?;
-        store.append(&actor, &events, now_ms()).context("creating the demo officers")?;
-        println!("created {} demo officers", gapura_server::demo::DEMO_OFFICERS.len());
+        store
+            .append(&actor, &events, now_ms())
+            .context("creating the demo officers and travel-ban orders")?;
+        println!(
+            "created {} demo officers and {} invented travel-ban orders",
+            gapura_server::demo::DEMO_OFFICERS.len(),
+            store.count_rows("travel_ban_orders")?
+        );
     }
     Ok(store)
 }

@@ -8,7 +8,7 @@ use std::path::Path;
 use gapura_ledger::{ContentRef, Hash, VerifyFailure, VerifyProblem};
 use sha2::{Digest, Sha256};
 
-use crate::sql::{in_write_tx, Value};
+use crate::sql::{in_write_tx, Conn, Value};
 use crate::{Store, StoreError};
 
 /// Bytes per stored chunk.
@@ -110,10 +110,7 @@ impl Store {
 
     /// The size of stored content, or `None` if the store does not hold it.
     pub fn content_info(&mut self, sha256: &Hash) -> Result<Option<ContentRef>, StoreError> {
-        let rows = self
-            .conn
-            .query("SELECT size FROM content_blobs WHERE sha256 = $1", &[sha256.0.to_vec().into()])?;
-        rows.first().map(|r| Ok(ContentRef { sha256: *sha256, size: r[0].int()? as u64 })).transpose()
+        content_info(self.conn.as_mut(), sha256)
     }
 
     /// Every content item the store holds.
@@ -141,53 +138,64 @@ impl Store {
     pub(crate) fn check_content(
         &mut self,
         sha256: &Hash,
-        mut out: Option<&mut dyn Write>,
+        out: Option<&mut dyn Write>,
     ) -> Result<Result<u64, VerifyFailure>, StoreError> {
-        let fail = |detail: String| VerifyFailure {
-            site: None,
-            site_seq: None,
-            store_seq: None,
-            problem: VerifyProblem::Content { sha256: *sha256, detail },
-        };
-        let Some(info) = self.content_info(sha256)? else {
-            return Err(StoreError::ContentNotFound(*sha256));
-        };
-        let key = Value::Blob(sha256.0.to_vec());
-        let chunks = self
-            .conn
-            .query("SELECT chunks FROM content_blobs WHERE sha256 = $1", std::slice::from_ref(&key))?;
-        let chunks = chunks.first().map(|r| r[0].int()).transpose()?.unwrap_or(0);
-        let mut h = Sha256::new();
-        let mut size = 0u64;
-        for chunk_no in 0..chunks {
-            let rows = self.conn.query(
-                "SELECT bytes FROM content_chunks WHERE sha256 = $1 AND chunk_no = $2",
-                &[key.clone(), chunk_no.into()],
-            )?;
-            let Some(row) = rows.first() else {
-                return Ok(Err(fail(format!("chunk {chunk_no} of {chunks} is missing"))));
-            };
-            let bytes = row[0].blob()?;
-            h.update(bytes);
-            size += bytes.len() as u64;
-            if let Some(w) = out.as_mut() {
-                w.write_all(bytes).map_err(|source| StoreError::Io { path: "output".into(), source })?;
-            }
-        }
-        let extra = self.conn.query(
-            "SELECT COUNT(*) FROM content_chunks WHERE sha256 = $1 AND chunk_no >= $2",
-            &[key, chunks.into()],
-        )?;
-        if extra.first().map(|r| r[0].int()).transpose()?.unwrap_or(0) > 0 {
-            return Ok(Err(fail("it has chunks beyond its recorded count".into())));
-        }
-        let got = Hash(h.finalize().into());
-        if got != *sha256 || size != info.size {
-            return Ok(Err(fail(format!(
-                "its {size} stored bytes hash to {got} (recorded size {})",
-                info.size
-            ))));
-        }
-        Ok(Ok(size))
+        check_content(self.conn.as_mut(), sha256, out)
     }
+}
+
+/// Re-hashes one content item; `Ok(Err(_))` says how it is damaged.
+pub(crate) fn check_content(
+    conn: &mut dyn Conn,
+    sha256: &Hash,
+    mut out: Option<&mut dyn Write>,
+) -> Result<Result<u64, VerifyFailure>, StoreError> {
+    let fail = |detail: String| VerifyFailure {
+        site: None,
+        site_seq: None,
+        store_seq: None,
+        problem: VerifyProblem::Content { sha256: *sha256, detail },
+    };
+    let Some(info) = content_info(conn, sha256)? else {
+        return Err(StoreError::ContentNotFound(*sha256));
+    };
+    let key = Value::Blob(sha256.0.to_vec());
+    let chunks =
+        conn.query("SELECT chunks FROM content_blobs WHERE sha256 = $1", std::slice::from_ref(&key))?;
+    let chunks = chunks.first().map(|r| r[0].int()).transpose()?.unwrap_or(0);
+    let mut h = Sha256::new();
+    let mut size = 0u64;
+    for chunk_no in 0..chunks {
+        let rows = conn.query(
+            "SELECT bytes FROM content_chunks WHERE sha256 = $1 AND chunk_no = $2",
+            &[key.clone(), chunk_no.into()],
+        )?;
+        let Some(row) = rows.first() else {
+            return Ok(Err(fail(format!("chunk {chunk_no} of {chunks} is missing"))));
+        };
+        let bytes = row[0].blob()?;
+        h.update(bytes);
+        size += bytes.len() as u64;
+        if let Some(w) = out.as_mut() {
+            w.write_all(bytes).map_err(|source| StoreError::Io { path: "output".into(), source })?;
+        }
+    }
+    let extra = conn.query(
+        "SELECT COUNT(*) FROM content_chunks WHERE sha256 = $1 AND chunk_no >= $2",
+        &[key, chunks.into()],
+    )?;
+    if extra.first().map(|r| r[0].int()).transpose()?.unwrap_or(0) > 0 {
+        return Ok(Err(fail("it has chunks beyond its recorded count".into())));
+    }
+    let got = Hash(h.finalize().into());
+    if got != *sha256 || size != info.size {
+        return Ok(Err(fail(format!("its {size} stored bytes hash to {got} (recorded size {})", info.size))));
+    }
+    Ok(Ok(size))
+}
+
+/// The size of stored content, or `None` if the store does not hold it.
+pub(crate) fn content_info(conn: &mut dyn Conn, sha256: &Hash) -> Result<Option<ContentRef>, StoreError> {
+    let rows = conn.query("SELECT size FROM content_blobs WHERE sha256 = $1", &[sha256.0.to_vec().into()])?;
+    rows.first().map(|r| Ok(ContentRef { sha256: *sha256, size: r[0].int()? as u64 })).transpose()
 }

@@ -8,6 +8,7 @@
 
 mod content;
 mod export;
+mod feed;
 mod group;
 pub mod postgres;
 pub mod project;

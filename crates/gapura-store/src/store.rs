@@ -504,11 +504,7 @@ impl Store {
 
     /// Entries in store order after `after`, at most `limit`: (store order, bytes).
     pub fn read_entries(&mut self, after: u64, limit: i64) -> Result<Vec<(u64, Vec<u8>)>, StoreError> {
-        let rows = self.conn.query(
-            "SELECT store_seq, entry FROM ledger_entries WHERE store_seq > $1 ORDER BY store_seq LIMIT $2",
-            &[after.into(), limit.into()],
-        )?;
-        rows.into_iter().map(|r| Ok((r[0].int()? as u64, r[1].blob()?.to_vec()))).collect()
+        crate::feed::entries_after(self.conn.as_mut(), after, limit)
     }
 
     /// Every checkpoint the store holds.

@@ -45,7 +45,9 @@ fn demo_store_verifies_and_a_flipped_byte_is_named() {
     let out = ok(gapura(db, &["init", "--demo"]));
     assert!(out.contains("431 service points"), "{out}");
     let out = ok(gapura(db, &["ledger", "verify", "--deep"]));
-    assert!(out.contains("ledger intact: 708 entries"), "reference data and the demo officers: {out}");
+    // 708 entries of reference data and demo officers, 11 of demo travel-ban orders (9 issued,
+    // 1 extended, 1 revoked).
+    assert!(out.contains("ledger intact: 719 entries"), "reference data, demo officers and orders: {out}");
     {
         let mut s = Store::open(&Location::Sqlite(db.into()), None).unwrap();
         let rows = s.raw_query("SELECT entry FROM ledger_entries WHERE store_seq = 300", &[]).unwrap();
@@ -449,4 +451,75 @@ fn serve_answers_and_stops_cleanly_on_postgres() {
     let dir = tempfile::tempdir().unwrap();
     let key = dir.path().join("site.key");
     serve_and_stop(&db.url, Some(key.to_str().unwrap()));
+}
+
+/// Bulk files enter the ledger as content plus one event; screening reads them back from the
+/// ledger, on its own or from a saved index that is brought up to date; a delta removes.
+#[test]
+fn watchlist_import_screen_and_saved_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s");
+    let db = db.to_str().unwrap();
+    ok(gapura(db, &["init", "--demo"]));
+    let full = dir.path().join("sltd.csv");
+    std::fs::write(&full, "document_number,issuing_country,document_type,status\nC1234567,IDN,passport,stolen\nX9,QQQ,passport,stolen\n").unwrap();
+    let json = |o: Output| -> serde_json::Value {
+        assert!(o.status.success(), "gapura failed: {}", text(&o));
+        serde_json::from_slice(&o.stdout).unwrap()
+    };
+    let report = json(gapura(
+        db,
+        &["watchlist", "import", "--list", "stolen-lost-documents", "--mode", "full", full.to_str().unwrap()],
+    ));
+    assert_eq!((report["accepted"].as_u64(), report["rejected"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(report["rejections"][0]["line"], 3);
+    assert_eq!(report["rejections"][0]["field"], "issuing_country");
+    let screen = |extra: &[&str]| -> serde_json::Value {
+        let mut args = vec![
+            "screen",
+            "--surname",
+            "LESTARI",
+            "--given-names",
+            "DEWI",
+            "--document-number",
+            "C1234567",
+            "--issuing-state",
+            "IDN",
+            "--direction",
+            "exit",
+            "--date",
+            "2026-11-23",
+        ];
+        args.extend_from_slice(extra);
+        json(gapura(db, &args))
+    };
+    let s = screen(&[]);
+    assert_eq!(s["effect"], "stop");
+    assert_eq!(s["hits"][0]["rule"]["code"], "document_reported_stolen");
+    // A saved index, then a delta recorded after it: screening catches up from the ledger.
+    ok(gapura(db, &["watchlist", "index"]));
+    assert!(std::path::Path::new(db).join("screening.idx").exists());
+    let delta = dir.path().join("delta.csv");
+    std::fs::write(
+        &delta,
+        "document_number,issuing_country,document_type,status,action\nC1234567,IDN,,,remove\n",
+    )
+    .unwrap();
+    ok(gapura(db, &["watchlist", "import", "--list", "sltd", "--mode", "delta", delta.to_str().unwrap()]));
+    let s = screen(&[]);
+    assert!(s["hits"].as_array().unwrap().iter().all(|h| h["list"] != "stolen_lost_document"), "{s}");
+    // A file that cannot be read as a whole records nothing.
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "number,status\n1,stolen\n").unwrap();
+    let o = gapura(db, &["watchlist", "import", "--list", "sltd", "--mode", "full", bad.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("issuing_country"), "{}", text(&o));
+    // A damaged saved index is refused, not used.
+    let idx = std::path::Path::new(db).join("screening.idx");
+    let mut bytes = std::fs::read(&idx).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 1;
+    std::fs::write(&idx, bytes).unwrap();
+    let o = gapura(db, &["screen", "--surname", "X", "--direction", "entry"]);
+    assert!(!o.status.success() && text(&o).contains("damaged"), "{}", text(&o));
 }
