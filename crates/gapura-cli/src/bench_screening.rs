@@ -357,7 +357,7 @@ pub(crate) fn run(b: &ScreeningBench) -> Result<ExitCode> {
     let run_dir = RunDir { path: crate::bench::fresh_run_dir(b.dir.as_deref(), "screening")?, keep: b.keep };
 
     log.line(format_args!("1. inventing {} listed people", fmt_int(b.names as u64)));
-    let mut rng = Rng(2024_06_20);
+    let mut rng = Rng(20_240_620);
     let mut people = Vec::with_capacity(b.names);
     for _ in 0..b.names {
         people.push(invented_person(&mut rng));

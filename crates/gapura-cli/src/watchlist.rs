@@ -159,8 +159,7 @@ fn entry_hash(store: &mut Store, position: u64) -> Result<Option<String>> {
     if position == 0 {
         return Ok(Some(String::new()));
     }
-    let rows = store.read_entries(position - 1, 1)?;
-    Ok(rows.into_iter().find(|(p, _)| *p == position).map(|(_, b)| Hash::of(&b).to_hex()))
+    Ok(store.entry_hash_at(position)?)
 }
 
 pub(crate) fn run(loc: &Location, key: Option<&Path>, cmd: &WatchlistCommand) -> Result<ExitCode> {
@@ -287,8 +286,7 @@ fn import(
 }
 
 fn today_wib() -> jiff::civil::Date {
-    let tz = jiff::tz::TimeZone::get("Asia/Jakarta").unwrap_or(jiff::tz::TimeZone::UTC);
-    jiff::Timestamp::now().to_zoned(tz).date()
+    gapura_domain::today_wib(crate::now_ms())
 }
 
 pub(crate) fn screen(loc: &Location, key: Option<&Path>, a: &ScreenArgs) -> Result<ExitCode> {

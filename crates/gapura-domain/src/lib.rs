@@ -19,7 +19,7 @@ pub use officer::{
     Grant, LoginAttempt, OfficerCreated, OfficerGrant, OfficerId, OfficerStatus, PasswordChanged, Permission,
     PersonalDataRead, Role, Scope, TokenIssued, TokenRevoked, AUDIT_SUBJECTS_MAX, NOTE_CHARS_MAX,
 };
-pub use person::{PartialDate, PartialDateError, Sex};
+pub use person::{today_wib, PartialDate, PartialDateError, Sex};
 pub use reference::{
     indonesian_province_time_zone, AuthorityCode, CountryCode, ServicePoint, ServicePointCode,
     ServicePointKind, ValueError, NAME_CHARS_MAX,

@@ -155,6 +155,16 @@ impl Sex {
     }
 }
 
+/// Western Indonesian Time (WIB, Asia/Jakarta): UTC+7 all year, with no daylight saving since
+/// 1964, so a fixed offset needs no time-zone database.
+const WIB: jiff::tz::Offset = jiff::tz::Offset::constant(7);
+
+/// The date in Jakarta at `now_ms`: "today" for the travel-ban rules and for screening.
+pub fn today_wib(now_ms: i64) -> jiff::civil::Date {
+    let t = jiff::Timestamp::from_millisecond(now_ms).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    WIB.to_datetime(t).date()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,5 +179,16 @@ mod tests {
         for bad in ["1975-13-01", "1975-02-30", "1975-XX-05", "75-01-01", "1975/01/01", "", "2001-02-29"] {
             assert!(PartialDate::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn today_is_the_date_in_jakarta() {
+        // 2026-11-23T00:00:00Z is 07:00 in Jakarta; 16:59:59Z is still the 23rd, 17:00Z the 24th.
+        let t0 = 1_795_392_000_000;
+        assert_eq!(today_wib(t0).to_string(), "2026-11-23");
+        assert_eq!(today_wib(t0 + 17 * 3_600_000 - 1).to_string(), "2026-11-23");
+        assert_eq!(today_wib(t0 + 17 * 3_600_000).to_string(), "2026-11-24");
+        assert_eq!(today_wib(t0 - 7 * 3_600_000).to_string(), "2026-11-23");
+        assert_eq!(today_wib(t0 - 7 * 3_600_000 - 1).to_string(), "2026-11-22");
     }
 }

@@ -80,6 +80,9 @@ pub enum BulkError {
     /// The CSV header names a column twice.
     #[error("line 1: the header names the column {0:?} twice")]
     DuplicateColumn(String),
+    /// The CSV header line cannot be read as CSV.
+    #[error("line 1, column {column}: the header cannot be read: {reason}")]
+    Header { column: u64, reason: String },
     /// The file has no header line.
     #[error("the file is empty: a CSV file starts with a header line")]
     Empty,

@@ -11,7 +11,7 @@ use gapura_ledger::{Entry, Hash};
 
 use crate::bulk::{BulkError, BulkReader, Record};
 use crate::documents::{fingerprint, DocumentSet};
-use crate::watchlist::{Listing, Person, PersonDocument, Watchlist};
+use crate::watchlist::{notice_key, order_key, Listing, Person, PersonDocument, Watchlist};
 
 /// Entries read from the source per call while catching up.
 pub const FEED_BATCH_ENTRIES: usize = 4096;
@@ -106,15 +106,14 @@ impl Watchlist {
         match event {
             Event::TravelBanIssued(o) => self.upsert(order_person(o)),
             Event::TravelBanExtended(x) => {
-                let key = format!("order:{}", x.order_id.as_str());
-                self.update_listing(&key, |l| {
+                self.update_listing(&order_key(x.order_id.as_str()), |l| {
                     if let Listing::TravelBanOrder { last_day, .. } = l {
                         *last_day = Some(x.new_last_day);
                     }
                 });
             }
             Event::TravelBanRevoked(r) => {
-                self.remove(&format!("order:{}", r.order_id.as_str()));
+                self.remove(&order_key(r.order_id.as_str()));
             }
             Event::WatchlistImported(import) => self.import(import, source)?,
             _ => return Ok(false),
@@ -158,7 +157,7 @@ impl Watchlist {
                     match r {
                         Record::Notice(p) => self.upsert(p),
                         Record::NoticeRemoved(id) => {
-                            self.remove(&format!("notice:{id}"));
+                            self.remove(&notice_key(&id));
                         }
                         Record::Document { .. } => {}
                     }

@@ -24,7 +24,7 @@ pub use names::{NameComparison, TokenPair, NAME_TOKENS_MAX, SINGLE_TOKEN_CANDIDA
 pub use normalize::TokenMatch;
 pub use request::{query_from_json, QueryError, RequestDocument, ScreeningRequest, QUERY_NAME_CHARS_MAX};
 pub use watchlist::{
-    compare_dates, DateMatch, Direction, Effect, FieldMatch, Hit, Listing, Person, PersonDocument, Query,
-    QueryDocument, Rule, Screening, Watchlist, WatchlistCounts, DEFAULT_THRESHOLD, HITS_MAX,
-    PERSON_DOCUMENTS_MAX, PERSON_NAMES_MAX,
+    compare_dates, notice_key, order_key, DateMatch, Direction, Effect, FieldMatch, Hit, Listing, Person,
+    PersonDocument, Query, QueryDocument, Rule, Screening, Watchlist, WatchlistCounts, DEFAULT_THRESHOLD,
+    HITS_MAX, PERSON_DOCUMENTS_MAX, PERSON_NAMES_MAX,
 };

@@ -20,6 +20,8 @@ pub const SINGLE_TOKEN_CANDIDATES_MAX: usize = 20_000;
 #[derive(Debug, Clone)]
 pub(crate) struct NameRec {
     pub person: u32,
+    /// Which of the person's names (0: the primary name, then the aliases).
+    pub name_no: u8,
     pub tokens: Box<[u32]>,
 }
 
@@ -110,8 +112,8 @@ impl NameIndex {
         self.merge_deletions();
     }
 
-    /// Adds one name of a person; returns false when it has no usable token.
-    pub fn add(&mut self, person: u32, name: &str) -> bool {
+    /// Adds a person's name number `name_no`; returns false when it has no usable token.
+    pub fn add(&mut self, person: u32, name_no: u8, name: &str) -> bool {
         let mut toks = crate::normalize::tokens(name);
         toks.truncate(NAME_TOKENS_MAX);
         let mut ids: Vec<u32> = Vec::with_capacity(toks.len());
@@ -135,7 +137,7 @@ impl NameIndex {
         if meaningful.len() == 1 {
             self.singles.entry(meaningful[0]).or_default().push(name_id);
         }
-        self.names.push(NameRec { person, tokens: ids.into_boxed_slice() });
+        self.names.push(NameRec { person, name_no, tokens: ids.into_boxed_slice() });
         true
     }
 
@@ -202,7 +204,7 @@ impl NameIndex {
     /// names of a single-token query when they are too many.
     pub fn candidates(
         &self,
-        units: &[QueryToken],
+        units: &[&QueryToken],
         possible: impl Fn(&NameRec) -> bool,
         mut keep: impl FnMut(&NameRec) -> bool,
     ) -> Vec<u32> {

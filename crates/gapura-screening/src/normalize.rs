@@ -436,7 +436,6 @@ pub fn spelling_variants(raw: &str) -> Vec<String> {
         i += 1;
     }
     let mut out: Vec<String> = forms.into_iter().map(|f| finish(&f)).collect();
-    out.dedup();
     // The Arabic article written joined to the name (Alkathiri, Elhabsyi) is also read
     // without it, as it is when written apart (Al-Kathiri) and dropped as a word.
     let stripped: Vec<String> = out

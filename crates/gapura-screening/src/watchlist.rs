@@ -42,8 +42,8 @@ impl Listing {
     /// The stable key of the listing: `order:ID` or `notice:ID`.
     pub fn key(&self) -> String {
         match self {
-            Listing::TravelBanOrder { order_id, .. } => format!("order:{order_id}"),
-            Listing::InterpolNotice { notice_id, .. } => format!("notice:{notice_id}"),
+            Listing::TravelBanOrder { order_id, .. } => order_key(order_id),
+            Listing::InterpolNotice { notice_id, .. } => notice_key(notice_id),
         }
     }
     fn in_force(&self, date: Date) -> bool {
@@ -54,6 +54,16 @@ impl Listing {
             Listing::InterpolNotice { .. } => true,
         }
     }
+}
+
+/// The listing key of a travel-ban order.
+pub fn order_key(order_id: &str) -> String {
+    format!("order:{order_id}")
+}
+
+/// The listing key of an Interpol notice.
+pub fn notice_key(notice_id: &str) -> String {
+    format!("notice:{notice_id}")
 }
 
 /// A document a listed person is known to hold.
@@ -238,8 +248,8 @@ impl Watchlist {
         let key = person.listing.key();
         self.remove(&key);
         let id = self.persons.len() as u32;
-        for n in person.names.iter().take(PERSON_NAMES_MAX) {
-            self.names.add(id, n);
+        for (i, n) in person.names.iter().take(PERSON_NAMES_MAX).enumerate() {
+            self.names.add(id, i as u8, n);
         }
         for d in person.documents.iter().take(PERSON_DOCUMENTS_MAX) {
             self.person_documents.entry(fingerprint(&d.issuing_state, &d.number)).or_default().push(id);
@@ -278,7 +288,8 @@ impl Watchlist {
 
     /// Removes every listed notice (before a full notices file is loaded).
     pub fn clear_notices(&mut self) {
-        let keys: Vec<String> = self.by_key.keys().filter(|k| k.starts_with("notice:")).cloned().collect();
+        let keys: Vec<String> =
+            self.by_key.keys().filter(|k| k.starts_with(&notice_key(""))).cloned().collect();
         for k in keys {
             self.remove(&k);
         }
@@ -350,11 +361,12 @@ impl Watchlist {
         raw.truncate(crate::names::NAME_TOKENS_MAX);
         let query_tokens: Vec<QueryToken> =
             raw.iter().map(|t| self.names.lookup(TokenInfo::new(t))).collect();
-        let mut units = query_tokens.clone();
+        // Two words on the document that a list writes as one (Abdul Rahman / Abdurrahman).
+        let mut extra: Vec<QueryToken> = Vec::new();
         for w in raw.windows(2) {
             let j = TokenInfo::new(&format!("{}{}", w[0], w[1]));
             if !j.initial && w[0].len() > 1 && w[1].len() > 1 {
-                units.push(self.names.lookup(j));
+                extra.push(self.names.lookup(j));
             }
         }
         // One word on the document that a list writes as two (Kimbun / Kim Bun): its halves,
@@ -364,8 +376,8 @@ impl Watchlist {
             for i in 2..=t.len() - 2 {
                 let (a, b) = (TokenInfo::new(&t[..i]), TokenInfo::new(&t[i..]));
                 if self.names.knows(&a) && self.names.knows(&b) {
-                    units.push(self.names.lookup(a));
-                    units.push(self.names.lookup(b));
+                    extra.push(self.names.lookup(a));
+                    extra.push(self.names.lookup(b));
                     splits += 1;
                     if splits == SPLITS_PER_TOKEN_MAX {
                         break;
@@ -381,6 +393,7 @@ impl Watchlist {
             !rule_out_by_date
                 || compare_dates(dob, self.persons[n.person as usize].date_of_birth) != DateMatch::Conflict
         };
+        let units: Vec<&QueryToken> = query_tokens.iter().chain(&extra).collect();
         let candidates = self.names.candidates(&units, possible, |n: &NameRec| {
             let p = &self.persons[n.person as usize];
             match (dob.and_then(|d| d.year()), p.date_of_birth.and_then(|d| d.year())) {
@@ -406,7 +419,7 @@ impl Watchlist {
             if cmp.score <= 0.0 {
                 continue;
             }
-            let (score, fields) = score_person(q, &query_name, p, rec, cmp, &self.names);
+            let (score, fields) = score_person(q, &query_name, p, rec, cmp);
             if best.get(&pid).is_none_or(|b| score > b.0) {
                 best.insert(pid, (score, fields));
             }
@@ -562,7 +575,6 @@ fn score_person(
     p: &Person,
     rec: &NameRec,
     cmp: NameComparison,
-    names: &NameIndex,
 ) -> (f32, Vec<FieldMatch>) {
     let mut score = cmp.score;
     let mut how: Vec<&'static str> = Vec::new();
@@ -575,22 +587,11 @@ fn score_person(
     if cmp.reordered {
         how.push("reordered");
     }
-    let listed_name: Vec<&str> = rec.tokens.iter().map(|t| names.vocab[*t as usize].raw.as_str()).collect();
-    let listed_full = p
-        .names
-        .iter()
-        .find(|n| {
-            let t = tokens(n);
-            t.iter().map(String::as_str).eq(listed_name.iter().copied())
-                || t.len() >= listed_name.len() && listed_name.iter().all(|x| t.iter().any(|y| y == x))
-        })
-        .cloned()
-        .unwrap_or_else(|| listed_name.join(" "));
     let mut fields = vec![FieldMatch {
         field: "name",
         how,
         query: query_name.to_owned(),
-        listed: listed_full,
+        listed: p.names.get(usize::from(rec.name_no)).cloned().unwrap_or_default(),
         name: Some(cmp),
     }];
     let dm = compare_dates(q.date_of_birth, p.date_of_birth);

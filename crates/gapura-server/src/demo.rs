@@ -82,7 +82,7 @@ pub fn creation_events(
 /// the system clock: what `gapura init --demo` records. Tests use [`demo_events`] with a
 /// fixed date.
 pub fn demo_officer_events() -> Result<Vec<Event>, ApiError> {
-    demo_events(crate::time::today_wib(crate::system_clock()()))
+    demo_events(gapura_domain::today_wib(crate::system_clock()()))
 }
 
 /// The demo officers, then the demo travel-ban orders dated around `today`.

@@ -28,16 +28,6 @@ pub fn rfc3339(ms: i64) -> String {
     }
 }
 
-/// Western Indonesian Time (WIB, Asia/Jakarta): UTC+7 all year, with no daylight saving since
-/// 1964, so a fixed offset needs no time-zone database.
-const WIB: jiff::tz::Offset = jiff::tz::Offset::constant(7);
-
-/// The date in Jakarta at `now_ms`: "today" for the travel-ban rules.
-pub fn today_wib(now_ms: i64) -> gapura_domain::Date {
-    let t = jiff::Timestamp::from_millisecond(now_ms).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
-    WIB.to_datetime(t).date()
-}
-
 /// Parses a calendar date written `YYYY-MM-DD` (and nothing else) in the years an order may
 /// name; `field` names the field at fault.
 pub fn parse_date(s: &str, field: &str) -> Result<gapura_domain::Date, ApiError> {
@@ -66,17 +56,6 @@ pub fn parse_date(s: &str, field: &str) -> Result<gapura_domain::Date, ApiError>
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn today_is_the_date_in_jakarta() {
-        // 2026-11-23T00:00:00Z is 07:00 in Jakarta; 16:59:59Z is still the 23rd, 17:00Z the 24th.
-        let t0 = 1_795_392_000_000;
-        assert_eq!(today_wib(t0).to_string(), "2026-11-23");
-        assert_eq!(today_wib(t0 + 17 * 3_600_000 - 1).to_string(), "2026-11-23");
-        assert_eq!(today_wib(t0 + 17 * 3_600_000).to_string(), "2026-11-24");
-        assert_eq!(today_wib(t0 - 7 * 3_600_000).to_string(), "2026-11-23");
-        assert_eq!(today_wib(t0 - 7 * 3_600_000 - 1).to_string(), "2026-11-22");
-    }
 
     #[test]
     fn dates_are_read_in_one_form_only() {

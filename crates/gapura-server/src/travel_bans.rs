@@ -10,8 +10,8 @@ use axum::http::StatusCode;
 use axum::{Extension, Json};
 use gapura_domain::travel_ban::{self, ExtendOrder, IssueOrder, RevokeOrder};
 use gapura_domain::{
-    AuthorityCode, CountryCode, Date, DocumentKind, Event, Nik, OrderId, OrderKind, OrderStatus, PartialDate,
-    Reason, ReasonCategory, Refusal, Sex, Subject, SubjectDocument,
+    today_wib, AuthorityCode, CountryCode, Date, DocumentKind, Event, Nik, OrderId, OrderKind, OrderState,
+    OrderStatus, PartialDate, Reason, ReasonCategory, Refusal, Sex, Subject, SubjectDocument,
 };
 use gapura_store::{TravelBanFilter, TravelBanRow, TravelBanStep};
 use schemars::JsonSchema;
@@ -21,7 +21,7 @@ use crate::api::{plain_text, JsonBody, QueryParams, PLAIN_TEXT_PATTERN};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::time::{parse_date, rfc3339, today_wib};
+use crate::time::{parse_date, rfc3339};
 
 /// The longest decision number or legal basis, in characters.
 pub const DECISION_TEXT_CHARS_MAX: usize = gapura_domain::NAME_CHARS_MAX;
@@ -720,17 +720,10 @@ pub async fn extend_order(
         decision_date: parse_date(&b.decision_date, "decision_date")?,
         new_last_day: parse_date(&b.new_last_day, "new_last_day")?,
     };
-    let db = st.db()?;
-    let one_at_a_time = st.decisions.lock().await;
-    let probe = id.to_string();
-    let state = db
-        .read(move |r| r.order_state(&probe))
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("there is no travel-ban order {order:?}")))?;
-    let extended = travel_ban::extend(&state, cmd, today(st)).map_err(|r| refusal(&r))?;
-    db.append(c.actor(), vec![Event::TravelBanExtended(extended)]).await?;
-    drop(one_at_a_time);
-    detail(st, c, id.as_str()).await
+    decide_on_order(st, c, id, |state, today| {
+        travel_ban::extend(state, cmd, today).map(Event::TravelBanExtended)
+    })
+    .await
 }
 
 /// Revokes an order, if the rules allow it today.
@@ -746,15 +739,29 @@ pub async fn revoke_order(
         decision_date: parse_date(&b.decision_date, "decision_date")?,
         reason: text(&b.reason, "reason", REASON_CHARS_MAX)?,
     };
+    decide_on_order(st, c, id, |state, today| {
+        travel_ban::revoke(state, cmd, today).map(Event::TravelBanRevoked)
+    })
+    .await
+}
+
+/// One decision on an existing order: under the decision lock, read its state, let the rules
+/// decide for today, record the event, and answer with the order as it now stands.
+async fn decide_on_order(
+    st: &AppState,
+    c: &Caller,
+    id: OrderId,
+    decide: impl FnOnce(&OrderState, Date) -> Result<Event, Refusal>,
+) -> Result<TravelBanDetail, ApiError> {
     let db = st.db()?;
     let one_at_a_time = st.decisions.lock().await;
     let probe = id.to_string();
     let state = db
         .read(move |r| r.order_state(&probe))
         .await?
-        .ok_or_else(|| ApiError::not_found(format!("there is no travel-ban order {order:?}")))?;
-    let revoked = travel_ban::revoke(&state, cmd, today(st)).map_err(|r| refusal(&r))?;
-    db.append(c.actor(), vec![Event::TravelBanRevoked(revoked)]).await?;
+        .ok_or_else(|| ApiError::not_found(format!("there is no travel-ban order {:?}", id.as_str())))?;
+    let event = decide(&state, today(st)).map_err(|r| refusal(&r))?;
+    db.append(c.actor(), vec![event]).await?;
     drop(one_at_a_time);
     detail(st, c, id.as_str()).await
 }

@@ -7,7 +7,7 @@ use gapura_ledger::Hash;
 
 use crate::content::check_content;
 use crate::sql::Conn;
-use crate::{Reader, StoreError};
+use crate::{Reader, Store, StoreError};
 
 impl Reader {
     /// Entries in store order after `after`, at most `limit`: (store order, bytes).
@@ -26,10 +26,20 @@ impl Reader {
     /// The hash of the entry at a store position: what a saved index records to recognise
     /// the ledger it was built from.
     pub fn entry_hash_at(&mut self, position: u64) -> Result<Option<String>, StoreError> {
-        let rows =
-            self.conn.query("SELECT entry FROM ledger_entries WHERE store_seq = $1", &[position.into()])?;
-        rows.first().map(|r| r[0].blob().map(|b| Hash::of(b).to_hex())).transpose()
+        entry_hash_at(self.conn.as_mut(), position)
     }
+}
+
+impl Store {
+    /// The hash of the entry at a store position (see `Reader::entry_hash_at`).
+    pub fn entry_hash_at(&mut self, position: u64) -> Result<Option<String>, StoreError> {
+        entry_hash_at(self.conn.as_mut(), position)
+    }
+}
+
+fn entry_hash_at(conn: &mut dyn Conn, position: u64) -> Result<Option<String>, StoreError> {
+    let rows = conn.query("SELECT entry FROM ledger_entries WHERE store_seq = $1", &[position.into()])?;
+    rows.first().map(|r| r[0].blob().map(|b| Hash::of(b).to_hex())).transpose()
 }
 
 /// Entries in store order after `after`, at most `limit`: (store order, bytes).
