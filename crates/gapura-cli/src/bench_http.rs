@@ -229,7 +229,7 @@ async fn serve_and_drive(
     b: &HttpBench,
     log: &impl Fn(&str),
 ) -> Result<Vec<Row>> {
-    let settings = Settings { secure_cookies: true, demo_logins: Vec::new() };
+    let settings = Settings { secure_cookies: true, demo_logins: Vec::new(), screening_index: None };
     let state = gapura_server::new_state(settings, gapura_server::system_clock());
     let running = gapura_server::attach(&state, store);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.context("listening on 127.0.0.1")?;

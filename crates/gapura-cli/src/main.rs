@@ -74,6 +74,11 @@ enum Command {
         /// Log JSON lines instead of text.
         #[arg(long)]
         log_json: bool,
+        /// Where the screening watchlist's index is loaded at start and saved (default:
+        /// screening.idx in a SQLite store's directory; a PostgreSQL server without it rebuilds
+        /// the watchlist from the ledger at every start).
+        #[arg(long)]
+        screening_index: Option<std::path::PathBuf>,
     },
     #[command(subcommand)]
     Officer(OfficerCommand),
@@ -307,9 +312,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo { listen } => demo_cmd(&cli, *listen),
-        Command::Serve { listen, insecure_cookies, replay, log_json } => {
-            let settings =
-                gapura_server::Settings { secure_cookies: !insecure_cookies, demo_logins: Vec::new() };
+        Command::Serve { listen, insecure_cookies, replay, log_json, screening_index } => {
+            let settings = gapura_server::Settings {
+                secure_cookies: !insecure_cookies,
+                demo_logins: Vec::new(),
+                screening_index: screening_index.clone(),
+            };
             serve(&cli, *listen, settings, *replay, *log_json)
         }
         Command::Mrz(MrzCommand::Parse { reader, today }) => mrz::parse_cmd(*reader, today.as_deref()),
@@ -435,6 +443,7 @@ fn demo_cmd(cli: &Cli, listen: std::net::SocketAddr) -> Result<ExitCode> {
     let settings = gapura_server::Settings {
         secure_cookies: !listen.ip().is_loopback(),
         demo_logins: gapura_server::demo::demo_logins(),
+        screening_index: None,
     };
     serve(cli, listen, settings, false, false)
 }

@@ -15,7 +15,6 @@ use gapura_screening::{Direction, Query, QueryDocument, Watchlist};
 use gapura_store::{Location, Store};
 
 /// The file a SQLite store keeps its saved screening index in.
-pub(crate) const INDEX_FILE: &str = "screening.idx";
 /// Lines of a `--batch` file.
 const BATCH_LINES_MAX: usize = 1_000_000;
 
@@ -126,13 +125,6 @@ impl LedgerSource for StoreSource<'_> {
     }
 }
 
-pub(crate) fn default_index_path(loc: &Location) -> Option<PathBuf> {
-    match loc {
-        Location::Sqlite(dir) => Some(dir.join(INDEX_FILE)),
-        _ => None,
-    }
-}
-
 /// The watchlist brought up to the store's head: from a saved index when one matches this
 /// ledger, else from the start of the ledger.
 pub(crate) fn load_watchlist(store: &mut Store, index: Option<&Path>) -> Result<Watchlist> {
@@ -169,7 +161,7 @@ pub(crate) fn run(loc: &Location, key: Option<&Path>, cmd: &WatchlistCommand) ->
             import(&mut store, *list, *mode, *format, source, import_id.as_deref(), file)
         }
         WatchlistCommand::Status => {
-            let w = load_watchlist(&mut store, default_index_path(loc).as_deref())?;
+            let w = load_watchlist(&mut store, gapura_server::screening::default_index_path(loc).as_deref())?;
             let c = w.counts();
             println!(
                 "{}",
@@ -182,20 +174,12 @@ pub(crate) fn run(loc: &Location, key: Option<&Path>, cmd: &WatchlistCommand) ->
         WatchlistCommand::Index { out } => {
             let path = out
                 .clone()
-                .or_else(|| default_index_path(loc))
+                .or_else(|| gapura_server::screening::default_index_path(loc))
                 .context("a PostgreSQL store has no directory of its own: name the index file with --out")?;
             let started = std::time::Instant::now();
             let mut w = load_watchlist(&mut store, None)?;
             let identity = entry_hash(&mut store, w.position())?.unwrap_or_default();
-            let tmp = path.with_extension("partial");
-            let f = std::fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
-            let mut bw = std::io::BufWriter::new(f);
-            w.save(&identity, &mut bw).context("writing the index")?;
-            bw.into_inner()
-                .map_err(|e| e.into_error())
-                .and_then(|f| f.sync_all())
-                .context("syncing the index")?;
-            std::fs::rename(&tmp, &path).with_context(|| format!("writing {}", path.display()))?;
+            gapura_server::screening::save_index(&mut w, &identity, &path)?;
             let c = w.counts();
             eprintln!(
                 "saved {} ({} orders, {} notices, {} documents, position {}) in {:.1} s",
@@ -291,7 +275,7 @@ fn today_wib() -> jiff::civil::Date {
 
 pub(crate) fn screen(loc: &Location, key: Option<&Path>, a: &ScreenArgs) -> Result<ExitCode> {
     let mut store = Store::open(loc, key).with_context(|| format!("opening the store at {loc}"))?;
-    let index = a.index.clone().or_else(|| default_index_path(loc));
+    let index = a.index.clone().or_else(|| gapura_server::screening::default_index_path(loc));
     let mut w = load_watchlist(&mut store, index.as_deref())?;
     if let Some(t) = a.threshold {
         if !(0.0..=1.0).contains(&t) {

@@ -19,7 +19,10 @@ pub use officer::{
     Grant, LoginAttempt, OfficerCreated, OfficerGrant, OfficerId, OfficerStatus, PasswordChanged, Permission,
     PersonalDataRead, Role, Scope, TokenIssued, TokenRevoked, AUDIT_SUBJECTS_MAX, NOTE_CHARS_MAX,
 };
-pub use person::{today_wib, PartialDate, PartialDateError, Sex};
+pub use person::{
+    parse_date_exact, today_wib, PartialDate, PartialDateError, Sex, DATE_PATTERN, DATE_YEAR_MAX,
+    DATE_YEAR_MIN, PARTIAL_DATE_PATTERN,
+};
 pub use reference::{
     indonesian_province_time_zone, AuthorityCode, CountryCode, ServicePoint, ServicePointCode,
     ServicePointKind, ValueError, NAME_CHARS_MAX,

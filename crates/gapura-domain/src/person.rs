@@ -75,6 +75,23 @@ impl PartialDate {
         PartialDate::new(y, m, d).map_err(|_| bad())
     }
 
+    /// Reads a date of birth exactly as [`PARTIAL_DATE_PATTERN`] states it, and nothing
+    /// more lenient: each part all `X` or all digits (not zero), the year 1900 to 2099, and a
+    /// date the calendar has. The form of APIs whose schema must say what they accept.
+    pub fn parse_exact(s: &str) -> Option<PartialDate> {
+        let parts: Vec<&str> = s.split('-').collect();
+        let part_ok = |p: &str, len: usize| {
+            p.len() == len
+                && (p.bytes().all(|b| b == b'X')
+                    || (p.bytes().all(|b| b.is_ascii_digit()) && p.bytes().any(|b| b != b'0')))
+        };
+        let shaped = parts.len() == 3 && part_ok(parts[0], 4) && part_ok(parts[1], 2) && part_ok(parts[2], 2);
+        shaped
+            .then(|| PartialDate::parse(s).ok())
+            .flatten()
+            .filter(|p| p.year.is_none_or(|y| (1900..=2099).contains(&y)))
+    }
+
     pub fn year(&self) -> Option<u16> {
         self.year
     }
@@ -153,6 +170,40 @@ impl Sex {
             Sex::X => "X",
         }
     }
+}
+
+/// [`PartialDate::parse_exact`] as a JSON Schema pattern: `YYYY-MM-DD` in the years 1900 to
+/// 2099 with `XX` (or `XXXX`) for an unknown part, a known day only in a known month, and only
+/// dates the calendar has (29 February in leap years).
+pub const PARTIAL_DATE_PATTERN: &str = concat!(
+    r"^(XXXX-(XX-XX|(0[1-9]|1[0-2])-XX|(0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|[12][0-9]))",
+    r"|(19|20)[0-9]{2}-(XX-XX|(0[1-9]|1[0-2])-XX|(0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))",
+    r"|(19(0[48]|[2468][048]|[13579][26])|20([02468][048]|[13579][26]))-02-29)$"
+);
+
+/// The first and last years of a calendar date read by [`parse_date_exact`].
+pub const DATE_YEAR_MIN: i16 = 1900;
+pub const DATE_YEAR_MAX: i16 = 2999;
+
+/// [`parse_date_exact`] as a JSON Schema pattern: the calendar's dates of 1900 to 2999 and no
+/// others (29 February in leap years only), so that a generator of test data need not guess.
+pub const DATE_PATTERN: &str = concat!(
+    r"^((19|2[0-9])[0-9]{2}-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))",
+    r"|((19|2[0-9])(0[48]|[2468][048]|[13579][26])|(20|24|28)00)-02-29)$"
+);
+
+/// Reads a calendar date written `YYYY-MM-DD` and nothing else, in the years
+/// [`DATE_YEAR_MIN`] to [`DATE_YEAR_MAX`].
+pub fn parse_date_exact(s: &str) -> Option<jiff::civil::Date> {
+    let b = s.as_bytes();
+    let shaped = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    shaped
+        .then(|| s.parse::<jiff::civil::Date>().ok())
+        .flatten()
+        .filter(|d| (DATE_YEAR_MIN..=DATE_YEAR_MAX).contains(&d.year()))
 }
 
 /// Western Indonesian Time (WIB, Asia/Jakarta): UTC+7 all year, with no daylight saving since

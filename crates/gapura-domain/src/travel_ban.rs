@@ -49,8 +49,8 @@ pub const SUBJECT_DOCUMENTS_MAX: usize = 8;
 pub const DOCUMENT_NUMBER_CHARS_MAX: usize = 20;
 /// The years an order's dates may lie in: a guard against typing errors that also keeps date
 /// arithmetic (at most 10 years on) far inside the calendar's range.
-pub const ORDER_YEAR_MIN: i16 = 1900;
-pub const ORDER_YEAR_MAX: i16 = 2999;
+pub const ORDER_YEAR_MIN: i16 = crate::person::DATE_YEAR_MIN;
+pub const ORDER_YEAR_MAX: i16 = crate::person::DATE_YEAR_MAX;
 /// A prevention order's longest period, and its longest extension, in months.
 pub const PREVENTION_MONTHS_MAX: i32 = 6;
 /// How often a prevention order may be extended.

@@ -22,9 +22,14 @@ mod watchlist;
 pub use gapura_domain::OrderKind;
 pub use names::{NameComparison, TokenPair, NAME_TOKENS_MAX, SINGLE_TOKEN_CANDIDATES_MAX};
 pub use normalize::TokenMatch;
-pub use request::{query_from_json, QueryError, RequestDocument, ScreeningRequest, QUERY_NAME_CHARS_MAX};
+pub use request::{
+    query_from_json, QueryError, RequestDocument, ScreeningRequest, COUNTRY_PATTERN, DOCUMENT_NUMBER_PATTERN,
+    DOCUMENT_TYPE_CHARS_MAX, QUERY_NAME_CHARS_MAX, TEXT_PATTERN,
+};
 pub use watchlist::{
     compare_dates, notice_key, order_key, DateMatch, Direction, Effect, FieldMatch, Hit, Listing, Person,
     PersonDocument, Query, QueryDocument, Rule, Screening, Watchlist, WatchlistCounts, DEFAULT_THRESHOLD,
     HITS_MAX, PERSON_DOCUMENTS_MAX, PERSON_NAMES_MAX,
 };
+pub use names::times;
+pub use names::ltimes;

@@ -106,6 +106,9 @@ pub(crate) fn layout(p: &Page<'_>, body: Markup) -> Markup {
                             @if c.has(Permission::OfficersRead) {
                                 a href="/console/officers" accesskey="o" { (M::Officers.t(l)) }
                             }
+                            @if c.has(Permission::Screen) {
+                                a href="/console/screening" accesskey="k" { (M::Screening.t(l)) }
+                            }
                             @if c.has(Permission::TravelBansRead) {
                                 a href="/console/travel-bans" accesskey="t" { (M::TravelBans.t(l)) }
                             }
@@ -338,6 +341,7 @@ pub async fn home(Extension(c): Extension<Caller>, headers: HeaderMap) -> Respon
             ul.tiles {
                 @if c.has(Permission::ReferenceRead) { li { a href="/console/service-points" { (M::ServicePoints.t(l)) } } }
                 @if c.has(Permission::OfficersRead) { li { a href="/console/officers" { (M::Officers.t(l)) } } }
+                @if c.has(Permission::Screen) { li { a href="/console/screening" { (M::Screening.t(l)) } } }
                 @if c.has(Permission::TravelBansRead) { li { a href="/console/travel-bans" { (M::TravelBans.t(l)) } } }
                 @if c.has(Permission::AuditRead) { li { a href="/console/audit" { (M::AuditSearch.t(l)) } } }
                 li { a href="/console/account" { (M::Account.t(l)) } }

@@ -208,6 +208,32 @@ messages! {
     AsOf => ("per hari ini (WIB)", "as of today (WIB)"),
     BirthDate => ("Tanggal lahir", "Date of birth"),
     Citizenship => ("Kewarganegaraan", "Nationality"),
+    Screening => ("Pemeriksaan daftar", "Screening"),
+    ScreeningHint => (
+        "Periksa pelintas dan dokumennya terhadap keputusan cekal (pencegahan dan penangkalan) serta data Interpol (notice, dokumen perjalanan hilang dan dicuri). Nama dicocokkan dengan ejaan lama dan baru, singkatan Muhammad, nama tunggal, urutan lain, inisial dan salah ketik; setiap kecocokan menjelaskan bidang mana yang cocok dan bagaimana, serta aturan yang berlaku untuk arah perjalanan. Setiap pemeriksaan dicatat sebagai akses data pribadi.",
+        "Screen a traveller and their document against travel-ban orders (prevention and deterrence) and Interpol data (notices, stolen and lost travel documents). Names are matched across old and new spellings, forms of Muhammad, single names, other orders, initials and typos; every hit explains which fields matched and how, and which rule applies for the direction of travel. Every screening is recorded as a read of personal data."
+    ),
+    Surname => ("Nama keluarga (sesuai dokumen)", "Surname (as on the document)"),
+    GivenNames => ("Nama depan (sesuai dokumen)", "Given names (as on the document)"),
+    Crossing => ("Perlintasan", "Crossing"),
+    Direction => ("Arah", "Direction"),
+    Entry => ("Kedatangan (masuk)", "Entry"),
+    Exit => ("Keberangkatan (keluar)", "Exit"),
+    CrossingDate => ("Tanggal perlintasan", "Date of crossing"),
+    ScreenAction => ("Periksa", "Screen"),
+    EffectStop => ("TIDAK BOLEH MELINTAS — tahan dan rujuk ke pemeriksaan lanjutan", "MAY NOT CROSS — hold and refer to secondary inspection"),
+    EffectRefer => ("RUJUK ke pemeriksaan lanjutan", "REFER to secondary inspection"),
+    EffectNone => ("Tidak ada larangan untuk perlintasan ini (lihat catatan di bawah)", "Nothing against this crossing (see the listings below)"),
+    EffectClear => ("Tidak ada kecocokan dalam daftar", "No match on any list"),
+    Hits => ("kecocokan", "hits"),
+    WatchlistPosition => ("posisi buku besar", "ledger position"),
+    List => ("Daftar", "List"),
+    ListTravelBan => ("Keputusan cekal", "Travel-ban order"),
+    ListNotice => ("Notice Interpol", "Interpol notice"),
+    ListDocument => ("Dokumen hilang/dicuri", "Stolen or lost document"),
+    Score => ("Skor", "Score"),
+    RuleApplied => ("Aturan", "Rule"),
+    Matched => ("Yang cocok", "What matched"),
 }
 
 #[cfg(test)]

@@ -17,6 +17,8 @@ pub mod login;
 pub mod openapi;
 mod ops;
 pub mod routes;
+pub mod screening;
+pub mod screening_pages;
 pub mod state;
 mod time;
 pub mod travel_ban_pages;
@@ -91,6 +93,7 @@ pub fn new_state(settings: Settings, clock: Clock) -> AppState {
         metrics: metrics_handle(),
         replay_left: std::sync::atomic::AtomicU64::new(0),
         decisions: tokio::sync::Mutex::new(()),
+        screener: Arc::new(screening::Screener::new()),
     }))
 }
 
@@ -98,6 +101,7 @@ pub fn new_state(settings: Settings, clock: Clock) -> AppState {
 pub struct Running {
     committer: GroupCommitter,
     audit_task: tokio::task::JoinHandle<()>,
+    watchlist_task: tokio::task::JoinHandle<()>,
     state: AppState,
 }
 
@@ -105,20 +109,27 @@ pub struct Running {
 /// marks the server ready. Call inside a tokio runtime.
 pub fn attach(state: &AppState, store: Store) -> Running {
     let location = store.location().clone();
+    let index = state.settings.screening_index.clone().or_else(|| screening::default_index_path(&location));
     let committer = GroupCommitter::start(store, state.clock.clone());
     let (tx, rx) = tokio::sync::mpsc::channel(state::AUDIT_QUEUE_MAX);
     let audit_task = tokio::spawn(state::run_audit_writer(rx, committer.handle()));
     let db = Db::new(location, state.clock.clone(), committer.handle(), tx);
     // Attached once per state; a second attach keeps the first store.
     let _ = state.db.set(Arc::new(db));
+    if let Some(path) = index {
+        let _ = state.screener.index.set(path);
+    }
+    let watchlist_task = tokio::spawn(screening::run(state.clone()));
     state.readiness.set(Phase::Ready);
-    Running { committer, audit_task, state: state.clone() }
+    Running { committer, audit_task, watchlist_task, state: state.clone() }
 }
 
 impl Running {
     /// Commits every queued audit event, stops the writer, and signs a final checkpoint.
     pub async fn stop(self) -> Result<(), gapura_store::StoreError> {
         self.state.readiness.set(Phase::Stopping);
+        self.watchlist_task.abort();
+        screening::save_on_stop(&self.state).await;
         if let Ok(db) = self.state.db() {
             db.flush_audit().await;
         }

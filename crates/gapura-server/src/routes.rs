@@ -17,7 +17,7 @@ use gapura_domain::{Permission, ServicePointCode};
 use crate::auth::{sha256_hex, Caller, Via};
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::{api, console, ops, travel_ban_pages, travel_bans, RequestCtx};
+use crate::{api, console, ops, screening, screening_pages, travel_ban_pages, travel_bans, RequestCtx};
 
 /// The largest request body accepted, in bytes.
 pub const BODY_BYTES_MAX: usize = 64 * 1024;
@@ -281,6 +281,11 @@ pub fn table() -> Vec<Route> {
             .query::<travel_bans::TravelBanQuery>()
             .response::<travel_bans::TravelBanPage>()
             .personal(),
+        Route::new(Api, M::POST, "/api/v1/screenings", need(Screen, Any), screening::screen)
+            .summary("Screen a traveller and their document against travel-ban orders and Interpol data: hits with scores, what matched and how, and the rule each brings into play for the direction of travel. Recorded as a read of personal data.")
+            .request::<gapura_screening::ScreeningRequest>()
+            .response::<screening::ScreeningAnswer>()
+            .personal(),
         Route::new(Api, M::POST, "/api/v1/travel-bans", need(TravelBansManage, Any), travel_bans::create)
             .summary("Issue a travel-ban order; a rule's refusal answers 422 with the rule's code.")
             .request::<travel_bans::NewTravelBan>()
@@ -432,6 +437,11 @@ pub fn table() -> Vec<Route> {
         .personal(),
         Route::new(Console, M::GET, "/console/audit", need(AuditRead, Any), console::audit)
             .summary("Audit search.")
+            .personal(),
+        Route::new(Console, M::GET, "/console/screening", need(Screen, Any), screening_pages::form)
+            .summary("Screen a traveller and their document."),
+        Route::new(Console, M::POST, "/console/screening", need(Screen, Any), screening_pages::screen)
+            .summary("Screen a traveller and their document.")
             .personal(),
         Route::new(Console, M::GET, "/console/travel-bans", need(TravelBansRead, Any), travel_ban_pages::list)
             .summary("Travel-ban orders.")

@@ -71,6 +71,8 @@ pub struct Db {
     readers: Mutex<Vec<Reader>>,
     permits: tokio::sync::Semaphore,
     audit: mpsc::Sender<AuditMsg>,
+    /// The last store position this server's appends reached (audit batches aside).
+    appended: std::sync::atomic::AtomicU64,
 }
 
 /// How the server behaves, from the command line.
@@ -80,6 +82,9 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// Demo logins printed on the login page (only `gapura demo` sets them).
     pub demo_logins: Vec<(String, String)>,
+    /// Where the watchlist index is saved and loaded (default: `screening.idx` in a SQLite
+    /// store's directory; none for PostgreSQL, whose server then rebuilds it at start).
+    pub screening_index: Option<std::path::PathBuf>,
 }
 
 #[derive(Clone)]
@@ -98,6 +103,8 @@ pub struct Shared {
     /// Held while a decision on a travel-ban order is checked against the rules and recorded,
     /// so that two requests cannot both pass a rule only one of them may (within this process).
     pub decisions: tokio::sync::Mutex<()>,
+    /// The watchlist screening asks (loaded when a store is attached).
+    pub screener: Arc<crate::screening::Screener>,
 }
 
 impl std::ops::Deref for AppState {
@@ -125,6 +132,7 @@ impl Db {
             readers: Mutex::new(Vec::new()),
             permits: tokio::sync::Semaphore::new(READERS_MAX),
             audit,
+            appended: std::sync::atomic::AtomicU64::new(0),
         }
     }
 
@@ -192,7 +200,32 @@ impl Db {
                 e => ApiError::from(e),
             })?;
         metrics::counter!("gapura_ledger_appends_total").increment(acks.len() as u64);
+        if let Some(last) = acks.last() {
+            self.appended.fetch_max(last.store_seq, Ordering::SeqCst);
+        }
         Ok(acks)
+    }
+
+    /// The last store position reached by this server's appends through [`Db::append`].
+    pub fn last_appended(&self) -> u64 {
+        self.appended.load(Ordering::SeqCst)
+    }
+
+    /// Records a read of personal data made without the store (a screening against the
+    /// watchlist in memory): what kind, whose records were shown, what was searched.
+    pub async fn audit_read(
+        &self,
+        caller: &Caller,
+        record: &str,
+        subjects: Vec<String>,
+        query: Option<String>,
+    ) -> Result<(), ApiError> {
+        let mut audit = RequestAudit { caller: caller.clone(), now_ms: (self.clock)(), events: Vec::new() };
+        audit.record(record, subjects, query);
+        for event in audit.events {
+            self.audit(caller.actor(), event).await?;
+        }
+        Ok(())
     }
 }
 

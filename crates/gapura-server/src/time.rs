@@ -31,26 +31,16 @@ pub fn rfc3339(ms: i64) -> String {
 /// Parses a calendar date written `YYYY-MM-DD` (and nothing else) in the years an order may
 /// name; `field` names the field at fault.
 pub fn parse_date(s: &str, field: &str) -> Result<gapura_domain::Date, ApiError> {
-    let b = s.as_bytes();
-    let shaped = b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
-    let date = shaped.then(|| s.parse::<gapura_domain::Date>().ok()).flatten().ok_or_else(|| {
-        ApiError::bad_input(field, format!("{s:?} is not a date written YYYY-MM-DD, e.g. 2026-11-23"))
-    })?;
-    // The field names of the domain are static; the caller's (`subject.…`) may not be.
-    gapura_domain::travel_ban::check_order_date("date", date).map_err(|_| {
+    gapura_domain::parse_date_exact(s).ok_or_else(|| {
         ApiError::bad_input(
             field,
             format!(
-                "{date} is outside the years {} to {}",
-                gapura_domain::travel_ban::ORDER_YEAR_MIN,
-                gapura_domain::travel_ban::ORDER_YEAR_MAX
+                "{s:?} is not a date written YYYY-MM-DD in the years {} to {}, e.g. 2026-11-23",
+                gapura_domain::DATE_YEAR_MIN,
+                gapura_domain::DATE_YEAR_MAX
             ),
         )
-    })?;
-    Ok(date)
+    })
 }
 
 #[cfg(test)]

@@ -86,7 +86,7 @@ fn period(l: Lang, start: &str, last_day: Option<&str>) -> String {
 }
 
 /// A refused or unreadable form: the rule's (or the field's) message, and the field at fault.
-fn problem(l: Lang, e: &ApiError) -> Markup {
+pub(crate) fn problem(l: Lang, e: &ApiError) -> Markup {
     html! {
         div.problem role="alert" data-code=(e.body.code) {
             p { strong { @if e.status == StatusCode::UNPROCESSABLE_ENTITY { (M::RuleRefused.t(l)) } @else { (M::BadInput.t(l)) } } }

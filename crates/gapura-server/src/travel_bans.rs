@@ -70,12 +70,8 @@ impl JsonSchema for OrderDate {
     }
 }
 
-/// [`OrderDate`] as a JSON Schema pattern: the calendar's dates of 1900 to 2999 and no others
-/// (29 February in leap years only), so that a generator of test data need not guess.
-pub const ORDER_DATE_PATTERN: &str = concat!(
-    r"^((19|2[0-9])[0-9]{2}-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))",
-    r"|((19|2[0-9])(0[48]|[2468][048]|[13579][26])|(20|24|28)00)-02-29)$"
-);
+/// [`OrderDate`] as a JSON Schema pattern (the domain's [`gapura_domain::DATE_PATTERN`]).
+pub use gapura_domain::DATE_PATTERN as ORDER_DATE_PATTERN;
 
 /// An order's last day: a date, or null for life.
 pub struct LastDay;
@@ -105,14 +101,9 @@ pub const PERSON_NAME_PATTERN: &str = concat!(
     r"[^\x00-\x26\x28-\x2b\x2f-\x40\x5b-\x60\x7b-\x9f\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000])?$"
 );
 
-/// A date of birth with unknown parts, as a JSON Schema pattern: `YYYY-MM-DD` in the years
-/// 1900 to 2099 with `XX` (`XXXX`) for an unknown part, a known day only in a known month,
-/// and only days the month has (29 February in leap years, or when the year is unknown).
-pub const DATE_OF_BIRTH_PATTERN: &str = concat!(
-    r"^(XXXX-(XX-XX|(0[1-9]|1[0-2])-XX|(0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|[12][0-9]))",
-    r"|(19|20)[0-9]{2}-(XX-XX|(0[1-9]|1[0-2])-XX|(0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))",
-    r"|(19(0[48]|[2468][048]|[13579][26])|20([02468][048]|[13579][26]))-02-29)$"
-);
+/// A date of birth with unknown parts, as a JSON Schema pattern (the domain's
+/// [`gapura_domain::PARTIAL_DATE_PATTERN`]).
+pub use gapura_domain::PARTIAL_DATE_PATTERN as DATE_OF_BIRTH_PATTERN;
 
 /// Search text as a JSON Schema pattern: no control characters.
 const SEARCH_PATTERN: &str = r"^[^\x00-\x1f\x7f-\x9f]*$";
@@ -551,26 +542,14 @@ fn subject(s: SubjectInput) -> Result<Subject, ApiError> {
     })
 }
 
-/// Reads a date of birth exactly as [`DATE_OF_BIRTH_PATTERN`] states it: each part all `X` or
-/// all digits (not zero), the year 1900 to 2099, and a date the calendar has.
+/// Reads a date of birth exactly as [`DATE_OF_BIRTH_PATTERN`] states it.
 fn date_of_birth(d: &str) -> Result<PartialDate, ApiError> {
-    let parts: Vec<&str> = d.split('-').collect();
-    let part_ok = |p: &str, len: usize| {
-        p.len() == len
-            && (p.bytes().all(|b| b == b'X')
-                || (p.bytes().all(|b| b.is_ascii_digit()) && p.bytes().any(|b| b != b'0')))
-    };
-    let shaped = parts.len() == 3 && part_ok(parts[0], 4) && part_ok(parts[1], 2) && part_ok(parts[2], 2);
-    shaped
-        .then(|| PartialDate::parse(d).ok())
-        .flatten()
-        .filter(|p| p.year().is_none_or(|y| (1900..=2099).contains(&y)))
-        .ok_or_else(|| {
-            ApiError::bad_input(
-                "subject.date_of_birth",
-                format!("{d:?} must be YYYY-MM-DD in the years 1900 to 2099, with XX (or XXXX) for an unknown part and a known day only in a known month, e.g. 1971-03-XX"),
-            )
-        })
+    PartialDate::parse_exact(d).ok_or_else(|| {
+        ApiError::bad_input(
+            "subject.date_of_birth",
+            format!("{d:?} must be YYYY-MM-DD in the years 1900 to 2099, with XX (or XXXX) for an unknown part and a known day only in a known month, e.g. 1971-03-XX"),
+        )
+    })
 }
 
 /// Today in WIB, by the server's clock.

@@ -296,6 +296,10 @@ fn example(info: &RouteInfo, caller: &str, point: &str, fx: &mut Fixtures) -> Op
             ex(format!("/api/v1/officers/{t}/enable"), Payload::None)
         }
         ("GET", "/api/v1/audit/reads") => ex("/api/v1/audit/reads?limit=5", Payload::None),
+        ("POST", "/api/v1/screenings") => ex(
+            "/api/v1/screenings",
+            Payload::Json(json!({ "surname": "Soeharjo", "given_names": "Bambang", "direction": "exit" })),
+        ),
         ("GET", "/api/v1/travel-bans") => {
             ex("/api/v1/travel-bans?q=soe&status=in_force&limit=5", Payload::None)
         }
@@ -368,6 +372,11 @@ fn example(info: &RouteInfo, caller: &str, point: &str, fx: &mut Fixtures) -> Op
         }
         // With a query, so that the page searches (and reads records about people).
         ("GET", "/console/audit") => ex("/console/audit?officer=admin", Payload::None),
+        ("GET", "/console/screening") => ex("/console/screening", Payload::None),
+        ("POST", "/console/screening") => ex(
+            "/console/screening",
+            form(&[("surname", "Soeharjo"), ("given_names", "Bambang"), ("direction", "exit")]),
+        ),
         ("GET", "/console/travel-bans") => ex("/console/travel-bans?q=soe&kind=prevention", Payload::None),
         ("GET", "/console/travel-bans/new") => ex("/console/travel-bans/new", Payload::None),
         ("POST", "/console/travel-bans") => ex(

@@ -329,7 +329,12 @@ async fn browser_signs_in_switches_language_finds_a_point_and_is_refused() {
     }
     let started = Instant::now();
 
-    let app = TestApp::with_settings(Settings { secure_cookies: true, demo_logins: Vec::new() }).await;
+    let app = TestApp::with_settings(Settings {
+        secure_cookies: true,
+        demo_logins: Vec::new(),
+        screening_index: None,
+    })
+    .await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let router = gapura_server::app(app.state.clone());

@@ -6,6 +6,7 @@ mod api;
 mod browser;
 mod console;
 mod ops;
+mod screening;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -83,7 +84,12 @@ fn build_store(location: &Location, key: Option<&std::path::Path>) -> Store {
 impl TestApp {
     /// A SQLite store in a temporary directory.
     pub async fn new() -> TestApp {
-        TestApp::with_settings(Settings { secure_cookies: true, demo_logins: Vec::new() }).await
+        TestApp::with_settings(Settings {
+            secure_cookies: true,
+            demo_logins: Vec::new(),
+            screening_index: None,
+        })
+        .await
     }
 
     pub async fn with_settings(settings: Settings) -> TestApp {
@@ -114,7 +120,7 @@ impl TestApp {
         })
         .await
         .unwrap();
-        let settings = Settings { secure_cookies: true, demo_logins: Vec::new() };
+        let settings = Settings { secure_cookies: true, demo_logins: Vec::new(), screening_index: None };
         Some(TestApp::start(location, store, Some(dir), Some(db), settings))
     }
 

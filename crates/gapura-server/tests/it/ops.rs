@@ -18,7 +18,7 @@ async fn healthz_is_alive_and_readyz_waits_for_the_store() {
 
     // A server whose store is not attached yet (migrating, replaying) is alive, not ready.
     let state = gapura_server::new_state(
-        gapura_server::Settings { secure_cookies: true, demo_logins: vec![] },
+        gapura_server::Settings { secure_cookies: true, demo_logins: vec![], screening_index: None },
         gapura_server::system_clock(),
     );
     state.readiness.set(gapura_server::Phase::Migrating);
