@@ -31,5 +31,3 @@ pub use watchlist::{
     PersonDocument, Query, QueryDocument, Rule, Screening, Watchlist, WatchlistCounts, DEFAULT_THRESHOLD,
     HITS_MAX, PERSON_DOCUMENTS_MAX, PERSON_NAMES_MAX,
 };
-pub use names::times;
-pub use names::ltimes;

@@ -238,6 +238,25 @@ impl TokenInfo {
         TokenInfo { raw: raw.to_owned(), variants, phonetic, initial, abbreviation_of, common }
     }
 
+    /// Whether another token with the same phonetic skeleton is a phonetic match: only when
+    /// the skeleton has enough consonants to say something.
+    pub(crate) fn sound_matches(&self) -> bool {
+        consonants(&self.phonetic) >= 3
+    }
+
+    /// The spellings `compare` tries as typos of each other (the token as written first, then
+    /// its other canonical spellings), each as its `Sketch`.
+    pub(crate) fn typo_sketches(&self) -> Vec<Sketch> {
+        let mut out: Vec<Sketch> = Vec::new();
+        for v in std::iter::once(&self.raw).chain(self.variants.iter().filter(|v| !v.starts_with('#'))) {
+            let s = Sketch::of(v);
+            if !out.contains(&s) {
+                out.push(s);
+            }
+        }
+        out
+    }
+
     /// The first letters this token can stand for as an initial.
     fn first_letters(&self) -> impl Iterator<Item = char> + '_ {
         std::iter::once(self.raw.chars().next().unwrap_or(' '))
@@ -278,7 +297,7 @@ impl TokenInfo {
             // Muhammad matches only its own forms, or a typo of one of them (not Mahmud).
             return typo(&self.raw, &other.raw);
         }
-        if self.phonetic == other.phonetic && consonants(&self.phonetic) >= 3 {
+        if self.phonetic == other.phonetic && self.sound_matches() {
             return Some((TokenMatch::Phonetic, 0));
         }
         let mut best: Option<(TokenMatch, u8)> = typo(&self.raw, &other.raw);
@@ -300,27 +319,154 @@ impl TokenInfo {
 /// `edits` 3). A different first letter counts only from 6 letters, or when the first two
 /// letters are swapped.
 fn typo(a: &str, b: &str) -> Option<(TokenMatch, u8)> {
-    let shorter = a.len().min(b.len());
-    let allowed = match shorter {
-        0..=4 => return None,
-        5 => 1,
-        _ => 2,
-    };
-    if a.len().abs_diff(b.len()) > allowed {
+    typo_of_bytes(a.as_bytes(), b.as_bytes())
+}
+
+/// The shortest spellings in which `typo` allows an edit.
+const TYPO_LETTERS_MIN: u16 = 5;
+
+fn typo_of_bytes(x: &[u8], y: &[u8]) -> Option<(TokenMatch, u8)> {
+    typo_by(x, y, |allowed| damerau_levenshtein(x, y, allowed))
+}
+
+/// `typo`, with the distance of the two spellings, if at most `allowed`, from `distance`.
+fn typo_by(x: &[u8], y: &[u8], distance: impl FnOnce(usize) -> Option<usize>) -> Option<(TokenMatch, u8)> {
+    let shorter = x.len().min(y.len());
+    if shorter < usize::from(TYPO_LETTERS_MIN) {
         return None;
     }
-    let d = damerau_levenshtein(a.as_bytes(), b.as_bytes(), allowed)?;
-    let (x, y) = (a.as_bytes(), b.as_bytes());
+    let allowed = if shorter == usize::from(TYPO_LETTERS_MIN) { 1 } else { 2 };
+    if x.len().abs_diff(y.len()) > allowed {
+        return None;
+    }
     let swapped_start = x.len() > 1 && y.len() > 1 && x[0] == y[1] && x[1] == y[0];
     if x[0] != y[0] && shorter < 6 && !swapped_start {
         // Budi/Rudi, Santi/Yanti: a different first letter in a short name is another name.
         return None;
     }
-    match d {
+    match distance(allowed)? {
         0 => None,
         1 => Some((TokenMatch::Typo, 1)),
         _ if shorter >= 8 => Some((TokenMatch::Typo, 2)),
         _ => Some((TokenMatch::Typo, 3)),
+    }
+}
+
+/// A spelling as the phonetic buckets keep it: its length, how many times each letter occurs
+/// in it, and the spelling itself when it is short (as most are), so that the typos of a
+/// query token among the thousands of tokens of a short skeleton are found without visiting
+/// each one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Sketch {
+    len: u16,
+    text: [u8; SKETCH_TEXT_MAX],
+    /// Occurrences of each byte, by its low five bits (A–Z apart), at most 255.
+    counts: [u8; 32],
+}
+
+/// Spellings up to this many bytes are kept whole in their `Sketch`.
+const SKETCH_TEXT_MAX: usize = 14;
+
+impl Sketch {
+    pub fn of(s: &str) -> Sketch {
+        let b = s.as_bytes();
+        let mut text = [0u8; SKETCH_TEXT_MAX];
+        if b.len() <= SKETCH_TEXT_MAX {
+            text[..b.len()].copy_from_slice(b);
+        }
+        let mut counts = [0u8; 32];
+        for c in b {
+            let n = &mut counts[usize::from(c & 31)];
+            *n = n.saturating_add(1);
+        }
+        Sketch { len: u16::try_from(b.len()).unwrap_or(u16::MAX), text, counts }
+    }
+
+    pub fn len(&self) -> u16 {
+        self.len
+    }
+
+    /// The shortest and longest spellings that may be typos of one of these, if any may.
+    pub fn typo_lengths(of: &[Sketch]) -> Option<(u16, u16)> {
+        let long = of.iter().filter(|s| s.len >= TYPO_LETTERS_MIN);
+        let shortest = long.clone().map(|s| (s.len - 2).max(TYPO_LETTERS_MIN)).min()?;
+        let longest = long.map(|s| s.len.saturating_add(2)).max()?;
+        Some((shortest, longest))
+    }
+
+    /// False only when `typo` is `None` for the two spellings, by their lengths and letters:
+    /// `typo` allows one edit between spellings of 5 letters, two from 6, and each edit
+    /// (a letter changed, added, dropped, or two swapped) changes by at most one how many
+    /// letters, counting repeats, either spelling has beyond the other.
+    fn quickly_may_be_typo(&self, other: &Sketch) -> bool {
+        let shorter = self.len.min(other.len);
+        if shorter < TYPO_LETTERS_MIN {
+            return false;
+        }
+        let allowed = if shorter == TYPO_LETTERS_MIN { 1 } else { 2 };
+        let more = |a: &[u8; 32], b: &[u8; 32]| -> u32 {
+            a.iter().zip(b).map(|(x, y)| u32::from(x.saturating_sub(*y))).sum()
+        };
+        self.len.abs_diff(other.len) <= allowed
+            && more(&self.counts, &other.counts) <= u32::from(allowed)
+            && more(&other.counts, &self.counts) <= u32::from(allowed)
+    }
+
+    /// Whether `typo` finds the two spellings typos of each other, when both are kept whole.
+    pub fn is_typo_of(&self, other: &Sketch) -> bool {
+        match (self.text(), other.text()) {
+            (Some(a), Some(b)) => typo_of_bytes(a, b).is_some(),
+            _ => false,
+        }
+    }
+
+    fn text(&self) -> Option<&[u8]> {
+        (usize::from(self.len) <= SKETCH_TEXT_MAX).then(|| &self.text[..usize::from(self.len)])
+    }
+}
+
+/// A query's spelling prepared to be tried as a typo of many others: the table of where each
+/// byte stands in it, which the bit-vector distance needs, built once instead of for each.
+pub(crate) struct TypoProbe {
+    sketch: Sketch,
+    positions: Option<Box<[u64; 256]>>,
+}
+
+impl TypoProbe {
+    pub fn new(sketch: Sketch) -> TypoProbe {
+        let positions = sketch.text().map(|t| {
+            let mut p = Box::new([0u64; 256]);
+            for (i, c) in t.iter().enumerate() {
+                p[usize::from(*c)] |= 1 << i;
+            }
+            p
+        });
+        TypoProbe { sketch, positions }
+    }
+
+    /// `typo` between this spelling and `other`, when both are kept whole.
+    fn typo(&self, other: &Sketch) -> Option<Option<(TokenMatch, u8)>> {
+        let (Some(a), Some(b), Some(p)) = (self.sketch.text(), other.text(), &self.positions) else {
+            return None;
+        };
+        Some(typo_by(a, b, |allowed| {
+            let d = osa_bits(a.len(), b, |c| p[usize::from(c)]);
+            (d <= allowed).then_some(d)
+        }))
+    }
+
+    /// False only when `typo` is `None` for this spelling and `other`; when both are kept
+    /// whole, `typo` itself decides.
+    pub fn may_be_typo(&self, other: &Sketch) -> bool {
+        if !self.sketch.quickly_may_be_typo(other) {
+            return false;
+        }
+        self.typo(other).is_none_or(|t| t.is_some())
+    }
+
+    /// As `Sketch::is_typo_of`.
+    pub fn is_typo_of(&self, other: &Sketch) -> bool {
+        self.typo(other).is_some_and(|t| t.is_some())
     }
 }
 
@@ -496,10 +642,55 @@ fn consonants(p: &str) -> usize {
 /// Optimal-string-alignment distance (adjacent transpositions count one), or `None` when above
 /// `max`.
 pub fn damerau_levenshtein(a: &[u8], b: &[u8], max: usize) -> Option<usize> {
-    let (n, m) = (a.len(), b.len());
-    if n.abs_diff(m) > max {
+    if a.len().abs_diff(b.len()) > max {
         return None;
     }
+    let d = if a.len() <= 64 { osa_bit_parallel(a, b) } else { return osa_table(a, b, max) };
+    (d <= max).then_some(d)
+}
+
+/// The distance by Hyyrö's bit-vector algorithm (2003), for `a` of at most 64 bytes: one
+/// column of the table as bits of a word, a few word operations per byte of `b`. This runs
+/// for every pair of spellings a query token is compared with.
+fn osa_bit_parallel(a: &[u8], b: &[u8]) -> usize {
+    osa_bits(a.len(), b, |c| a.iter().enumerate().fold(0u64, |bits, (i, x)| bits | u64::from(*x == c) << i))
+}
+
+/// The bit-vector distance between a word of `m` bytes (at most 64) and `b`, given where each
+/// byte stands in the word (bit `i` of `positions(c)` set when its byte `i` is `c`).
+fn osa_bits(m: usize, b: &[u8], positions: impl Fn(u8) -> u64) -> usize {
+    if m == 0 {
+        return b.len();
+    }
+    let top = 1u64 << (m - 1);
+    let mut vp: u64 = u64::MAX >> (64 - m);
+    let mut vn: u64 = 0;
+    let mut d0: u64 = 0;
+    let mut pm_prev: u64 = 0;
+    let mut d = m;
+    for &c in b {
+        let pm = positions(c);
+        let transposed = ((!d0 & pm) << 1) & pm_prev;
+        d0 = (((pm & vp).wrapping_add(vp)) ^ vp) | pm | vn | transposed;
+        let hp = vn | !(d0 | vp);
+        let hn = d0 & vp;
+        if hp & top != 0 {
+            d += 1;
+        } else if hn & top != 0 {
+            d -= 1;
+        }
+        let hp = (hp << 1) | 1;
+        let hn = hn << 1;
+        vp = hn | !(d0 | hp);
+        vn = hp & d0;
+        pm_prev = pm;
+    }
+    d
+}
+
+/// The distance by the table, row by row, giving up once a whole row is above `max`.
+fn osa_table(a: &[u8], b: &[u8], max: usize) -> Option<usize> {
+    let (n, m) = (a.len(), b.len());
     let mut prev2 = vec![0usize; m + 1];
     let mut prev: Vec<usize> = (0..=m).collect();
     let mut cur = vec![0usize; m + 1];
@@ -584,5 +775,66 @@ mod tests {
         assert_eq!(same("SARI", "SARA"), None);
         assert_eq!(same("BUDI", "RUDI"), None);
         assert_eq!(same("YANTI", "SANTI"), None);
+    }
+
+    /// A word of a small alphabet, and the same word after up to three edits (a letter
+    /// changed, added, dropped, or two swapped), so that pairs are often typos of each other.
+    fn word_and_typo() -> impl proptest::strategy::Strategy<Value = (String, String)> {
+        use proptest::prelude::*;
+        let word = proptest::string::string_regex("[AHINSY]{0,18}").expect("a valid pattern");
+        let edits = proptest::collection::vec((0u8..4, any::<proptest::sample::Index>(), 0usize..6), 0..4);
+        (word, edits).prop_map(|(w, edits)| {
+            let mut b = w.clone().into_bytes();
+            for (kind, at, letter) in edits {
+                let letter = b"AHINSY"[letter];
+                let i = at.index(b.len() + 1);
+                match kind {
+                    0 if i < b.len() => b[i] = letter,
+                    1 => b.insert(i, letter),
+                    2 if i < b.len() => {
+                        b.remove(i);
+                    }
+                    3 if i + 1 < b.len() => b.swap(i, i + 1),
+                    _ => {}
+                }
+            }
+            (w, String::from_utf8(b).expect("ASCII"))
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_bit_vector_distance_is_the_table_distance((a, b) in word_and_typo(), max in 0usize..4) {
+            let (a, b) = (a.as_bytes(), b.as_bytes());
+            proptest::prop_assert_eq!(Some(osa_bit_parallel(a, b)), osa_table(a, b, usize::MAX));
+            let by_table = if a.len().abs_diff(b.len()) > max { None } else { osa_table(a, b, max) };
+            proptest::prop_assert_eq!(damerau_levenshtein(a, b, max), by_table);
+        }
+
+        #[test]
+        fn sketches_never_rule_out_a_typo((a, b) in word_and_typo()) {
+            let (x, y) = (Sketch::of(&a), Sketch::of(&b));
+            let whole = x.text().is_some() && y.text().is_some();
+            let probe = TypoProbe::new(x);
+            let decided = if whole { typo(&a, &b).is_some() } else { x.quickly_may_be_typo(&y) };
+            proptest::prop_assert_eq!(probe.may_be_typo(&y), decided);
+            proptest::prop_assert_eq!(probe.is_typo_of(&y), whole && typo(&a, &b).is_some());
+            proptest::prop_assert_eq!(x.is_typo_of(&y), whole && typo(&a, &b).is_some());
+            if typo(&a, &b).is_some() {
+                proptest::prop_assert!(x.quickly_may_be_typo(&y));
+                let (shortest, longest) = Sketch::typo_lengths(&[x]).expect("a typo needs 5 letters");
+                proptest::prop_assert!((shortest..=longest).contains(&y.len()));
+            }
+        }
+    }
+
+    #[test]
+    fn long_spellings_are_sketched_without_their_text() {
+        let probe = |a: &str| TypoProbe::new(Sketch::of(a));
+        assert!(probe("KUSUMAWARDHANI").may_be_typo(&Sketch::of("KUSUMAWARDHANY")));
+        let (a, b) = ("KUSUMAWARDHANINGSIH", "KUSUMAWARDHANINGSIX");
+        assert!(Sketch::of(a).text().is_none() && probe(a).may_be_typo(&Sketch::of(b)));
+        assert!(!probe(a).is_typo_of(&Sketch::of(b)));
+        assert!(!probe(a).may_be_typo(&Sketch::of("ABCDEFGHIJKLMNOPQRS")));
     }
 }

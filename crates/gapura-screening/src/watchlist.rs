@@ -9,7 +9,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::documents::{fingerprint, normalise_number, DocumentListing, DocumentSet, DocumentStatus};
-use crate::names::{compare_names, NameComparison, NameIndex, NameRec, QueryToken};
+use crate::names::{compare_names, Birth, NameComparison, NameIndex, NameRec, QueryToken};
 use crate::normalize::{tokens, TokenInfo};
 
 /// The score at or above which a listed person is a hit. See docs/screening.md for how it was
@@ -248,8 +248,9 @@ impl Watchlist {
         let key = person.listing.key();
         self.remove(&key);
         let id = self.persons.len() as u32;
+        let birth = Birth::of(person.date_of_birth);
         for (i, n) in person.names.iter().take(PERSON_NAMES_MAX).enumerate() {
-            self.names.add(id, i as u8, n);
+            self.names.add(id, i as u8, n, birth);
         }
         for d in person.documents.iter().take(PERSON_DOCUMENTS_MAX) {
             self.person_documents.entry(fingerprint(&d.issuing_state, &d.number)).or_default().push(id);
@@ -320,6 +321,17 @@ impl Watchlist {
 
     /// Screens one traveller.
     pub fn screen(&self, q: &Query) -> Screening {
+        self.screen_with(q, Selection::Postings)
+    }
+
+    /// Screens one traveller like `screen`, but selects the listed names to score by testing
+    /// every one of them against the selection rule instead of walking the index's postings.
+    /// Slow (every name for every query): the reference that tests hold `screen` to.
+    pub fn screen_exhaustive(&self, q: &Query) -> Screening {
+        self.screen_with(q, Selection::Exhaustive)
+    }
+
+    fn screen_with(&self, q: &Query, selection: Selection) -> Screening {
         let threshold = self.threshold();
         let mut hits: Vec<Hit> = Vec::new();
         let mut by_person: HashMap<u32, usize> = HashMap::new();
@@ -374,8 +386,13 @@ impl Watchlist {
         for t in raw.iter().filter(|t| t.len() >= 5) {
             let mut splits = 0;
             for i in 2..=t.len() - 2 {
-                let (a, b) = (TokenInfo::new(&t[..i]), TokenInfo::new(&t[i..]));
-                if self.names.knows(&a) && self.names.knows(&b) {
+                // The second half is described only when the list knows the first.
+                let a = TokenInfo::new(&t[..i]);
+                if !self.names.knows(&a) {
+                    continue;
+                }
+                let b = TokenInfo::new(&t[i..]);
+                if self.names.knows(&b) {
                     extra.push(self.names.lookup(a));
                     extra.push(self.names.lookup(b));
                     splits += 1;
@@ -389,18 +406,32 @@ impl Watchlist {
         // A date of birth that conflicts costs DATE_CONFLICT_PENALTY: when even a perfect name
         // could not then reach the threshold, such people are not candidates at all.
         let rule_out_by_date = threshold > 1.0 - DATE_CONFLICT_PENALTY;
-        let possible = |n: &NameRec| {
-            !rule_out_by_date
-                || compare_dates(dob, self.persons[n.person as usize].date_of_birth) != DateMatch::Conflict
-        };
         let units: Vec<&QueryToken> = query_tokens.iter().chain(&extra).collect();
-        let candidates = self.names.candidates(&units, possible, |n: &NameRec| {
-            let p = &self.persons[n.person as usize];
-            match (dob.and_then(|d| d.year()), p.date_of_birth.and_then(|d| d.year())) {
-                (Some(a), Some(b)) => a == b,
-                _ => false,
-            }
-        });
+        let dob_year = dob.and_then(|d| d.year());
+        let candidates = match selection {
+            Selection::Postings => self.names.candidates(
+                &units,
+                // A conflict is certain for a person born in another known year.
+                if rule_out_by_date { dob_year } else { None },
+                |b: Birth| !rule_out_by_date || compare_dates(dob, b.date()) != DateMatch::Conflict,
+                |b: Birth| dob_year.is_some() && b.year() == dob_year,
+            ),
+            Selection::Exhaustive => self.names.candidates_exhaustive(
+                &units,
+                |n: &NameRec| {
+                    !rule_out_by_date
+                        || compare_dates(dob, self.persons[n.person as usize].date_of_birth)
+                            != DateMatch::Conflict
+                },
+                |n: &NameRec| {
+                    let p = &self.persons[n.person as usize];
+                    match (dob_year, p.date_of_birth.and_then(|d| d.year())) {
+                        (Some(a), Some(b)) => a == b,
+                        _ => false,
+                    }
+                },
+            ),
+        };
         let mut memo = HashMap::new();
         let mut best: HashMap<u32, (f32, Vec<FieldMatch>)> = HashMap::new();
         let names_scored = candidates.len();
@@ -438,11 +469,25 @@ impl Watchlist {
                 None => hits.push(person_hit(p, score, fields, q.direction)),
             }
         }
-        hits.sort_by(|a, b| b.rule.effect.cmp(&a.rule.effect).then(b.score.total_cmp(&a.score)));
+        // Ties are broken by reference, so the hits kept under HITS_MAX do not depend on hash order.
+        hits.sort_by(|a, b| {
+            b.rule
+                .effect
+                .cmp(&a.rule.effect)
+                .then(b.score.total_cmp(&a.score))
+                .then_with(|| a.reference.cmp(&b.reference))
+        });
         hits.truncate(HITS_MAX);
         let effect = hits.iter().map(|h| h.rule.effect).max().unwrap_or(Effect::None);
         Screening { effect, hits, threshold, names_scored }
     }
+}
+
+/// How `screen_with` selects the listed names it scores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Selection {
+    Postings,
+    Exhaustive,
 }
 
 fn document_hit(shown: &str, doc: &QueryDocument, l: DocumentListing) -> Hit {

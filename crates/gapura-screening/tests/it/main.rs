@@ -2,6 +2,7 @@
 //! documents, and travellers screened against it.
 
 mod bulk;
+mod candidates;
 mod eval;
 mod hits;
 
