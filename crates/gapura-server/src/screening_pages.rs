@@ -20,7 +20,7 @@ use crate::error::ApiError;
 use crate::i18n::{Lang, M};
 use crate::screening::{screen_request, ScreeningAnswer};
 use crate::state::AppState;
-use crate::travel_ban_pages::problem;
+use crate::travel_ban_pages::{opt, problem};
 
 /// The screening form as typed.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -36,11 +36,6 @@ pub struct ScreenForm {
     document_type: String,
     direction: String,
     date: String,
-}
-
-fn opt(s: &str) -> Option<String> {
-    let t = s.trim();
-    (!t.is_empty()).then(|| t.to_owned())
 }
 
 impl ScreenForm {

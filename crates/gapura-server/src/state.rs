@@ -175,9 +175,7 @@ impl Db {
                 Ok((out, audit))
             })
             .await?;
-        for event in audit.events {
-            self.audit(caller.actor(), event).await?;
-        }
+        self.queue_audit(caller, audit.events).await?;
         out.map_err(ApiError::from)
     }
 
@@ -222,7 +220,11 @@ impl Db {
     ) -> Result<(), ApiError> {
         let mut audit = RequestAudit { caller: caller.clone(), now_ms: (self.clock)(), events: Vec::new() };
         audit.record(record, subjects, query);
-        for event in audit.events {
+        self.queue_audit(caller, audit.events).await
+    }
+
+    async fn queue_audit(&self, caller: &Caller, events: Vec<Event>) -> Result<(), ApiError> {
+        for event in events {
             self.audit(caller.actor(), event).await?;
         }
         Ok(())

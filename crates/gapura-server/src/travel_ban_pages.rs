@@ -203,7 +203,8 @@ pub struct OrderForm {
     last_day: String,
 }
 
-fn opt(s: &str) -> Option<String> {
+/// A form field as typed: trimmed, or `None` when blank.
+pub(crate) fn opt(s: &str) -> Option<String> {
     let t = s.trim();
     (!t.is_empty()).then(|| t.to_owned())
 }
