@@ -119,6 +119,12 @@ pub fn save_index(w: &mut Watchlist, identity: &str, path: &std::path::Path) -> 
     Ok(())
 }
 
+impl Default for Screener {
+    fn default() -> Screener {
+        Screener::new()
+    }
+}
+
 impl Screener {
     pub fn new() -> Screener {
         Screener {
